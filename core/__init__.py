@@ -1,0 +1,1 @@
+"""Ground floor of ORGraph: settings, vocabulary, errors and the graph store."""

@@ -1,0 +1,1 @@
+"""dashboard part of ORGraph."""

@@ -1,0 +1,1 @@
+"""gnn part of ORGraph."""

@@ -1,0 +1,1 @@
+"""The `orgraph` command line, on top of every other part."""

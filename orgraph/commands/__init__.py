@@ -1,0 +1,1 @@
+"""One module per `orgraph` command; each exposes register(subparsers)."""

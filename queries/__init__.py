@@ -1,0 +1,1 @@
+"""queries part of ORGraph."""

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Run the suite; start the project's local Neo4j for the Neo4j tests and stop it after.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+VENV=${VENV:-.venv}
+export PATH="$PWD/$VENV/bin:$PATH"
+started=0
+if [ -z "${NEO4J_URI:-}" ]; then
+  if command -v java >/dev/null && command -v mvn >/dev/null; then
+    if orgraph neo4j start; then started=1; else echo "error: could not start local Neo4j" >&2; [ "${CI:-}" = "true" ] && exit 1; fi
+  else
+    echo "note: java or mvn missing: Neo4j tests will be skipped" >&2
+  fi
+fi
+python -m pytest "$@"
+rc=$?
+[ "$started" = 1 ] && orgraph neo4j stop
+exit $rc
