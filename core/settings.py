@@ -87,8 +87,13 @@ def _validated(settings: Settings) -> Settings:
         raise ConfigError(
             f"unknown backend {settings.backend!r}: expected one of {', '.join(BACKENDS)}"
         )
-    if not settings.neo4j_uri.split("://", 1)[0] in (
-        "bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc",
+    if settings.neo4j_uri.split("://", 1)[0] not in (
+        "bolt",
+        "bolt+s",
+        "bolt+ssc",
+        "neo4j",
+        "neo4j+s",
+        "neo4j+ssc",
     ):
         raise ConfigError(
             f"NEO4J_URI {settings.neo4j_uri!r} must start with bolt:// or neo4j:// (or +s/+ssc)"

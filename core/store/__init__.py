@@ -1,0 +1,20 @@
+"""The graph store: one interface (GraphStore), two backends, one factory."""
+
+from __future__ import annotations
+
+from core.settings import Settings
+from core.store.base import GraphStore
+from core.store.records import TakeGraph
+
+__all__ = ["GraphStore", "TakeGraph", "open_store"]
+
+
+def open_store(settings: Settings, read_only: bool = True) -> GraphStore:
+    """Open the configured backend; only loaders and write-back open it writable."""
+    if settings.backend == "neo4j":
+        from core.store.neo4j_store import Neo4jStore
+
+        return Neo4jStore(settings, read_only=read_only)
+    from core.store.ladybug_store import LadybugStore
+
+    return LadybugStore(settings.db, read_only=read_only)

@@ -1,0 +1,73 @@
+"""The one graph-store interface every part uses, whatever the backend."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from core.store.records import TakeGraph
+
+
+class GraphStore(ABC):
+    """A temporal scene-graph store: read queries for everyone, writes for the loader.
+
+    Query results are DataFrames; `df.attrs["truncated"]` is True when the row
+    limit cut the result short.
+    """
+
+    backend: str = ""
+    read_only: bool = True
+
+    @abstractmethod
+    def query(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        row_limit: int | None = None,
+    ) -> pd.DataFrame:
+        """Run a read query with parameters and return its rows."""
+
+    @abstractmethod
+    def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
+        """Run one write statement in its own transaction."""
+
+    @abstractmethod
+    def ensure_schema(self) -> None:
+        """Create constraints, indexes (or tables) and the shared nodes, if missing."""
+
+    @abstractmethod
+    def replace_take(self, graph: TakeGraph) -> None:
+        """Replace one take with these rows in a single transaction: all or nothing."""
+
+    @abstractmethod
+    def delete_take(self, take_key: str) -> None:
+        """Remove one take and everything that belongs to it."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the connection or database handle."""
+
+    def take_fingerprints(self) -> dict[str, str]:
+        """Take key -> fingerprint of the input it was loaded from."""
+        df = self.query("MATCH (t:Take) RETURN t.key AS key, t.fingerprint AS fingerprint")
+        return dict(zip(df["key"], df["fingerprint"], strict=True))
+
+    def is_empty(self) -> bool:
+        """True when no take is loaded."""
+        return self.query("MATCH (t:Take) RETURN count(t) AS n")["n"].iloc[0] == 0
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def frame_from_records(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    """A DataFrame with the given columns, even when there are no rows."""
+    return pd.DataFrame(rows, columns=columns)

@@ -1,0 +1,230 @@
+"""The server backend: Neo4j 5.26 through the official driver (bolt:// or neo4j://).
+
+Takes are written with UNWIND batches inside one managed write transaction per
+take, so a failure leaves the take as it was and transient errors are retried.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import neo4j
+import pandas as pd
+from neo4j import exceptions as nx
+
+from core.errors import StoreError
+from core.settings import Settings
+from core.store.base import GraphStore
+from core.store.records import TakeGraph
+from core.store.schema import NEO4J_INDEXES, NODES, PER_TAKE_NODES, static_rows
+
+BATCH_SIZE = 5_000
+
+
+def _batches(df: pd.DataFrame, size: int) -> Iterator[list[dict[str, Any]]]:
+    records = df.to_dict("records")
+    for start in range(0, len(records), size):
+        yield records[start : start + size]
+
+
+def _to_python(value: Any) -> Any:
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    if isinstance(value, neo4j.graph.Node):
+        return {"labels": sorted(value.labels), **dict(value)}
+    if isinstance(value, neo4j.graph.Relationship):
+        return {"type": value.type, **dict(value)}
+    if isinstance(value, list):
+        return [_to_python(v) for v in value]
+    return value
+
+
+class Neo4jStore(GraphStore):
+    """GraphStore on a Neo4j server."""
+
+    backend = "neo4j"
+
+    def __init__(self, settings: Settings, read_only: bool = True, batch_size: int = BATCH_SIZE):
+        self.read_only = read_only
+        self.uri = settings.neo4j_uri
+        self.user = settings.neo4j_user
+        self.database = settings.neo4j_database
+        self.batch_size = batch_size
+        try:
+            self._driver = neo4j.GraphDatabase.driver(
+                self.uri,
+                auth=(self.user, settings.neo4j_password.reveal()),
+                connection_timeout=10,
+                max_transaction_retry_time=30,
+            )
+            self._driver.verify_connectivity()
+        except Exception as exc:  # driver raises many types; all become one clear line
+            raise self._friendly(exc) from None
+
+    def _friendly(self, exc: Exception) -> StoreError:
+        if isinstance(exc, nx.AuthError):
+            return StoreError(
+                f"Neo4j at {self.uri} refused the credentials of user {self.user!r} "
+                "(check NEO4J_USER / NEO4J_PASSWORD)"
+            )
+        if isinstance(exc, nx.ServiceUnavailable | OSError | nx.SessionExpired):
+            return StoreError(
+                f"cannot reach Neo4j at {self.uri}: is the server running? "
+                "(`orgraph neo4j start` runs a local one)"
+            )
+        if isinstance(exc, nx.ConfigurationError | ValueError):
+            return StoreError(f"invalid Neo4j settings for {self.uri}: {exc}")
+        if isinstance(exc, nx.ClientError) and "TransactionTimedOut" in str(exc.code):
+            return StoreError("the query ran past its time limit and was stopped")
+        if isinstance(exc, nx.Neo4jError):
+            return StoreError(f"Neo4j refused the query: {exc.message}")
+        return StoreError(f"Neo4j at {self.uri}: {exc}")
+
+    def query(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        row_limit: int | None = None,
+    ) -> pd.DataFrame:
+        rows: list[list[Any]] = []
+        truncated = False
+
+        def work(tx: neo4j.ManagedTransaction) -> list[str]:
+            nonlocal truncated
+            rows.clear()
+            result = tx.run(cypher, dict(params or {}))
+            keys = list(result.keys())
+            for record in result:
+                if row_limit is not None and len(rows) >= row_limit:
+                    truncated = True
+                    break
+                rows.append([_to_python(v) for v in record.values()])
+            result.consume()
+            return keys
+
+        work_fn = neo4j.unit_of_work(timeout=timeout)(work) if timeout else work
+        try:
+            with self._driver.session(
+                database=self.database, default_access_mode=neo4j.READ_ACCESS
+            ) as session:
+                keys = session.execute_read(work_fn)
+        except Exception as exc:
+            raise self._friendly(exc) from None
+        df = pd.DataFrame(rows, columns=keys)
+        df.attrs["truncated"] = truncated
+        return df
+
+    def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
+        self._require_writable()
+        try:
+            self._driver.execute_query(
+                cypher,
+                dict(params or {}),
+                database_=self.database,
+                routing_=neo4j.RoutingControl.WRITE,
+            )
+        except Exception as exc:
+            raise self._friendly(exc) from None
+
+    def ensure_schema(self) -> None:
+        self._require_writable()
+        for node in NODES:
+            self.write(
+                f"CREATE CONSTRAINT {node.name.lower()}_key IF NOT EXISTS "
+                f"FOR (n:{node.name}) REQUIRE n.key IS UNIQUE"
+            )
+        for label, props in NEO4J_INDEXES:
+            name = f"{label.lower()}_{'_'.join(props)}"
+            cols = ", ".join(f"n.{p}" for p in props)
+            self.write(f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{label}) ON ({cols})")
+        self.write("CALL db.awaitIndexes(300)")
+        for table, rows in static_rows().items():
+            self.write(
+                f"UNWIND $rows AS row MERGE (n:{table} {{key: row.key}}) SET n += row",
+                {"rows": rows},
+            )
+
+    def delete_take(self, take_key: str) -> None:
+        self._require_writable()
+        self._run_write(lambda tx: self._delete_take_rows(tx, take_key))
+
+    def replace_take(self, graph: TakeGraph) -> None:
+        self._require_writable()
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            self._delete_take_rows(tx, graph.key)
+            self._write_take_rows(tx, graph)
+
+        self._run_write(work, what=f"writing take {graph.key}")
+
+    def _run_write(self, work: Any, what: str = "write") -> None:
+        try:
+            with self._driver.session(database=self.database) as session:
+                session.execute_write(work)
+        except Exception as exc:
+            err = self._friendly(exc)
+            raise StoreError(f"{what} failed and was rolled back: {err}") from None
+
+    @staticmethod
+    def _delete_take_rows(tx: neo4j.ManagedTransaction, take_key: str) -> None:
+        for label in PER_TAKE_NODES:
+            tx.run(f"MATCH (n:{label} {{take: $k}}) DETACH DELETE n", k=take_key).consume()
+        tx.run("MATCH (t:Take {key: $k}) DETACH DELETE t", k=take_key).consume()
+
+    def _write_take_rows(self, tx: neo4j.ManagedTransaction, g: TakeGraph) -> None:
+        def unwind(cypher: str, df: pd.DataFrame, **extra: Any) -> None:
+            for rows in _batches(df, self.batch_size):
+                tx.run("UNWIND $rows AS row " + cypher, rows=rows, **extra).consume()
+
+        tx.run(
+            "MERGE (p:Procedure {key: $p.key}) SET p += $p "
+            "CREATE (t:Take) SET t = $t CREATE (p)-[:HAS_TAKE]->(t) "
+            "WITH t MATCH (s:Split {key: $t.split}) CREATE (t)-[:IN_SPLIT]->(s)",
+            p=g.procedure,
+            t=g.take,
+        ).consume()
+        unwind(
+            "MATCH (t:Take {key: $take}), (s:Source {key: row.dst}) "
+            "CREATE (t)-[:HAS_SOURCE {idx: row.idx}]->(s)",
+            g.sources,
+            take=g.key,
+        )
+        unwind(
+            "MATCH (t:Take {key: $take}) CREATE (t)-[:HAS_FRAME]->(f:Frame) SET f = row",
+            g.frames,
+            take=g.key,
+        )
+        unwind(
+            "MATCH (a:Frame {key: row.src}), (b:Frame {key: row.dst}) CREATE (a)-[:NEXT]->(b)",
+            g.next,
+        )
+        unwind(
+            "MATCH (t:Take {key: $take}), (c:EntityClass {key: row.name}) "
+            "CREATE (t)-[:HAS_ENTITY]->(e:Entity)-[:INSTANCE_OF]->(c) SET e = row",
+            g.entities,
+            take=g.key,
+        )
+        interactions = g.interactions.assign(
+            _s=g.has_subject["dst"].to_numpy(), _o=g.has_object["dst"].to_numpy()
+        )
+        unwind(
+            "MATCH (s:Entity {key: row._s}), (o:Entity {key: row._o}) "
+            "CREATE (s)<-[:HAS_SUBJECT]-(i:Interaction)-[:HAS_OBJECT]->(o) "
+            "SET i = row REMOVE i._s, i._o",
+            interactions,
+        )
+        unwind(
+            "MATCH (f:Frame {key: row.src}), (i:Interaction {key: row.dst}) "
+            "CREATE (f)-[:SHOWS {n: row.n}]->(i)",
+            g.shows,
+        )
+
+    def _require_writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"the Neo4j store at {self.uri} was opened read-only")
+
+    def close(self) -> None:
+        self._driver.close()
