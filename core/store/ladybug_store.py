@@ -134,7 +134,7 @@ class LadybugStore(GraphStore):
             self._delete_take_rows(take_key)
             self._conn.execute("COMMIT")
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            self._rollback()
             raise
 
     def replace_take(self, graph: TakeGraph) -> None:
@@ -145,13 +145,21 @@ class LadybugStore(GraphStore):
             self._write_take_rows(graph)
             self._conn.execute("COMMIT")
         except BaseException as exc:
-            self._conn.execute("ROLLBACK")
+            self._rollback()
             if isinstance(exc, RuntimeError):
                 raise StoreError(
                     f"writing take {graph.key} failed and was rolled back: "
                     f"{_clean_message(str(exc))}"
                 ) from None
             raise
+
+    def _rollback(self) -> None:
+        """Roll back, unless the engine already did when a statement failed."""
+        try:
+            self._conn.execute("ROLLBACK")
+        except RuntimeError as exc:
+            if "no active transaction" not in str(exc).lower():
+                raise
 
     def _delete_take_rows(self, take_key: str) -> None:
         for label in PER_TAKE_NODES:
@@ -179,6 +187,8 @@ class LadybugStore(GraphStore):
                 "MATCH (s:Split {key: $s}), (t:Take {key: $t}) CREATE (t)-[:IN_SPLIT]->(s)",
                 {"s": g.take["split"], "t": g.key},
             )
+        for source in g.sources["dst"]:
+            conn.execute("MERGE (s:Source {key: $k})", {"k": source})
         self._copy("Frame", g.frames)
         self._copy("Entity", g.entities)
         self._copy("Interaction", g.interactions)

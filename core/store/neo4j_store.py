@@ -187,7 +187,7 @@ class Neo4jStore(GraphStore):
             t=g.take,
         ).consume()
         unwind(
-            "MATCH (t:Take {key: $take}), (s:Source {key: row.dst}) "
+            "MATCH (t:Take {key: $take}) MERGE (s:Source {key: row.dst}) "
             "CREATE (t)-[:HAS_SOURCE {idx: row.idx}]->(s)",
             g.sources,
             take=g.key,

@@ -1,0 +1,133 @@
+"""The graph store on both backends: replace, atomicity, indexed frame lookup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core import vocabulary as v
+from core.errors import StoreError
+from core.settings import Settings
+from core.store import GraphStore, open_store
+from loader.model import TakeAnnotations, TakeInfo
+from loader.records import build_take_graph
+
+E, R = v.ENTITY_INDEX, v.RELATION_INDEX
+
+
+def take_annotations(take_id: int, rows: list[tuple[int, str, str, str]], annotated: list[int]):
+    info = TakeInfo(
+        "MISS",
+        1,
+        take_id,
+        8,
+        ("assistant", "head_surgeon", "microscope"),
+        "train",
+        Path("/data/miss_1.h5"),
+        f"/data/MISS/1/take/{take_id}",
+    )
+    return TakeAnnotations(
+        info,
+        np.array(annotated, np.int32),
+        np.array([r[0] for r in rows], np.int32),
+        np.array([E[r[1]] for r in rows], np.int16),
+        np.array([R[r[2]] for r in rows], np.int16),
+        np.array([E[r[3]] for r in rows], np.int16),
+    )
+
+
+ROWS = [
+    (0, "patient", "lyingon", "operating_table"),
+    (1, "patient", "lyingon", "operating_table"),
+    (1, "patient", "lyingon", "operating_table"),  # duplicate row
+    (1, "head_surgeon", "holding", "scalpel"),
+    (3, "patient", "lyingon", "operating_table"),
+    (4, "head_surgeon", "holding", "scalpel"),
+]
+ANNOTATED = [0, 1, 3, 4, 5]
+
+
+def counts(store: GraphStore) -> dict[str, int]:
+    df = (
+        store.query("MATCH (n) RETURN label(n) AS l, count(*) AS c")
+        if store.backend == "embedded"
+        else store.query("MATCH (n) RETURN labels(n)[0] AS l, count(*) AS c")
+    )
+    return dict(zip(df["l"], df["c"], strict=True))
+
+
+def test_replace_is_idempotent(writable_store: GraphStore) -> None:
+    graph = build_take_graph(take_annotations(1, ROWS, ANNOTATED))
+    writable_store.replace_take(graph)
+    first = counts(writable_store)
+    writable_store.replace_take(graph)
+    assert counts(writable_store) == first
+    assert first["Frame"] == 8 and first["Take"] == 1
+    # frames 0,1 form one interval; 3,4 another (2 is unannotated); scalpel 1 and 4 separate
+    assert first["Interaction"] == 4
+
+
+def test_triplets_in_frame_by_indexed_lookup(writable_store: GraphStore) -> None:
+    writable_store.replace_take(build_take_graph(take_annotations(1, ROWS, ANNOTATED)))
+    df = writable_store.query(
+        "MATCH (f:Frame {key: $k})-[sh:SHOWS]->(i:Interaction) "
+        "RETURN i.subject AS s, i.relation AS r, i.object AS o, sh.n AS n ORDER BY s",
+        {"k": "MISS/1/1#1"},
+    )
+    assert df.to_dict("records") == [
+        {"s": "head_surgeon", "r": "holding", "o": "scalpel", "n": 1},
+        {"s": "patient", "r": "lyingon", "o": "operating_table", "n": 2},
+    ]
+    interval = writable_store.query(
+        "MATCH (i:Interaction {take: $t, subject: 'patient'}) "
+        "RETURN i.start_frame AS a, i.end_frame AS b, i.n_frames AS n ORDER BY a",
+        {"t": "MISS/1/1"},
+    )
+    assert interval.values.tolist() == [[0, 1, 2], [3, 3, 1]]
+
+
+def test_gap_tolerance_bridges_unannotated_frames(writable_store: GraphStore) -> None:
+    graph = build_take_graph(take_annotations(1, ROWS, ANNOTATED), gap_tolerance=1)
+    writable_store.replace_take(graph)
+    df = writable_store.query(
+        "MATCH (i:Interaction {subject: 'patient'}) RETURN i.start_frame AS a, i.end_frame AS b"
+    )
+    assert df.values.tolist() == [[0, 3]]
+
+
+def test_failed_take_is_absent_and_earlier_take_kept(writable_store: GraphStore) -> None:
+    writable_store.replace_take(build_take_graph(take_annotations(1, ROWS, ANNOTATED)))
+    before = counts(writable_store)
+    broken = build_take_graph(take_annotations(2, ROWS, ANNOTATED))
+    broken.shows = pd.concat(
+        [broken.shows, pd.DataFrame({"src": ["MISS/1/2#0"], "dst": ["no-such-interval"], "n": [1]})]
+    )
+    if writable_store.backend == "neo4j":
+        # MATCH on a missing key creates nothing; break the write with a type error instead
+        broken.frames.loc[0, "idx"] = None
+        broken.take["frames"] = {"not": "storable"}
+    with pytest.raises(StoreError, match="MISS/1/2"):
+        writable_store.replace_take(broken)
+    assert counts(writable_store) == before
+    assert writable_store.take_fingerprints().keys() == {"MISS/1/1"}
+
+
+def test_read_only_store_refuses_writes(store_settings: Settings) -> None:
+    with open_store(store_settings, read_only=False) as store:
+        store.ensure_schema()
+    with open_store(store_settings) as store, pytest.raises(StoreError, match="read-only"):
+        store.write("MATCH (n:Take) DETACH DELETE n")
+
+
+def test_row_limit_marks_truncation(writable_store: GraphStore) -> None:
+    writable_store.replace_take(build_take_graph(take_annotations(1, ROWS, ANNOTATED)))
+    df = writable_store.query("MATCH (f:Frame) RETURN f.idx AS i", row_limit=3)
+    assert len(df) == 3 and df.attrs["truncated"] is True
+
+
+def test_missing_embedded_db_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="orgraph load"):
+        open_store(Settings(backend="embedded", db=tmp_path / "nothing"))
