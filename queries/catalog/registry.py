@@ -1,0 +1,129 @@
+"""What a catalog query is, how parameters are typed and checked, and how it runs.
+
+User input reaches Cypher only as parameters: the text of a query is fixed here,
+chosen by backend, and never built from what the user typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from core.errors import OrgraphError
+from core.store import GraphStore
+
+
+class QueryError(OrgraphError):
+    """A catalog query name or parameter is wrong."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """A typed query parameter with a default (None = required... unless optional)."""
+
+    name: str
+    type: type
+    default: Any
+    help: str
+    choices: tuple[Any, ...] | None = None
+
+    def coerce(self, value: Any) -> Any:
+        """The value as this parameter's type, or QueryError naming the parameter."""
+        if value is None:
+            return None
+        try:
+            if self.type is bool and isinstance(value, str):
+                if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
+                    raise ValueError(value)
+                out: Any = value.lower() in ("true", "1", "yes")
+            else:
+                out = self.type(value)
+        except (TypeError, ValueError):
+            raise QueryError(
+                f"parameter {self.name!r} expects {self.type.__name__}, got {value!r}"
+            ) from None
+        if self.choices is not None and out not in self.choices:
+            allowed = ", ".join(map(str, self.choices))
+            raise QueryError(f"parameter {self.name!r} must be one of {allowed}, got {out!r}")
+        return out
+
+
+PostProcess = Callable[[pd.DataFrame, dict[str, Any]], pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class CatalogQuery:
+    """A named, documented, parameterised Cypher query whose result is a DataFrame.
+
+    `cypher` runs on every backend unless `variants` holds a text for that backend
+    ("embedded" or "neo4j"). `post` may finish the result in pandas (ordering,
+    ratios); the mining itself stays in Cypher.
+    """
+
+    name: str
+    description: str
+    cypher: str
+    params: tuple[Param, ...] = ()
+    variants: Mapping[str, str] = field(default_factory=dict)
+    post: PostProcess | None = None
+    columns: tuple[str, ...] = ()
+    scope: str = "dataset"
+    """"take" for per-take queries, "dataset" for whole-dataset mining (benchmark targets)."""
+
+    def text_for(self, backend: str) -> str:
+        """The Cypher text for a backend."""
+        return self.variants.get(backend, self.cypher)
+
+    def bind(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        """Typed parameters: defaults filled in, unknown names refused."""
+        known = {p.name: p for p in self.params}
+        unknown = set(given) - set(known)
+        if unknown:
+            raise QueryError(
+                f"query {self.name!r} has no parameter {', '.join(sorted(unknown))}; "
+                f"it takes: {', '.join(known) or 'none'}"
+            )
+        return {n: p.coerce(given.get(n, p.default)) for n, p in known.items()}
+
+
+CATALOG: dict[str, CatalogQuery] = {}
+
+
+def register(query: CatalogQuery) -> CatalogQuery:
+    """Add a query to the catalog (names are unique)."""
+    if query.name in CATALOG:
+        raise ValueError(f"duplicate catalog query {query.name!r}")
+    CATALOG[query.name] = query
+    return query
+
+
+def get_query(name: str) -> CatalogQuery:
+    """A catalog query by name, or QueryError listing the names."""
+    try:
+        return CATALOG[name]
+    except KeyError:
+        raise QueryError(
+            f"no catalog query {name!r}; `orgraph queries` lists: {', '.join(sorted(CATALOG))}"
+        ) from None
+
+
+def run_query(
+    store: GraphStore,
+    name: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    timeout: float | None = None,
+    row_limit: int | None = None,
+) -> pd.DataFrame:
+    """Run a catalog query by name with typed parameters; returns its DataFrame."""
+    query = get_query(name)
+    bound = query.bind(params or {})
+    df = store.query(query.text_for(store.backend), bound, timeout=timeout, row_limit=row_limit)
+    if query.post is not None:
+        truncated = df.attrs.get("truncated", False)
+        df = query.post(df, bound)
+        df.attrs["truncated"] = truncated
+    return df.reset_index(drop=True)
