@@ -1,0 +1,21 @@
+"""Scene-graph-generation evaluation under the EgoExOR benchmark protocol (no database needed)."""
+
+from gnn.evaluation.frames import LABELS, FrameKey, Triplet
+from gnn.evaluation.predictions import ParsedPredictions, PredictionFormatError, parse_predictions
+from gnn.evaluation.protocol import ENTITY_MODES, evaluate
+from gnn.evaluation.report import EvaluationReport, GroupScore, LabelScore, format_report
+
+__all__ = [
+    "ENTITY_MODES",
+    "LABELS",
+    "EvaluationReport",
+    "FrameKey",
+    "GroupScore",
+    "LabelScore",
+    "ParsedPredictions",
+    "PredictionFormatError",
+    "Triplet",
+    "evaluate",
+    "format_report",
+    "parse_predictions",
+]
