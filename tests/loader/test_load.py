@@ -1,0 +1,131 @@
+"""Loading into both backends: stats equal inspect, idempotence, atomicity, resume."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import h5py
+import pytest
+
+from core.errors import OrgraphError
+from core.settings import Settings
+from core.store import open_store
+from loader.inspect import summarize
+from loader.load import LoadOptions, load
+from loader.reader import EgoExOR
+from queries.stats import graph_summary
+
+
+def options(ds) -> LoadOptions:
+    return LoadOptions(tuple(ds.files), ds.splits)
+
+
+def h5_summary(ds) -> dict:
+    with EgoExOR(list(ds.files), splits=ds.splits) as reader:
+        return summarize(reader)
+
+
+def node_counts(settings: Settings) -> dict[str, int]:
+    with open_store(settings) as store:
+        label = "label(n)" if store.backend == "embedded" else "labels(n)[0]"
+        df = store.query(f"MATCH (n) RETURN {label} AS l, count(*) AS c")
+    return dict(zip(df["l"], df["c"], strict=True))
+
+
+def test_stats_equal_inspect_after_load(store_settings: Settings, tiny_dataset) -> None:
+    with open_store(store_settings, read_only=False) as store:
+        report = load(store, options(tiny_dataset), progress=False)
+    assert len(report.loaded) == len(tiny_dataset.takes)
+    with open_store(store_settings) as store:
+        assert graph_summary(store) == h5_summary(tiny_dataset)
+
+
+def test_merged_file_loads_the_same(store_settings: Settings, tiny_merged, tiny_dataset) -> None:
+    with open_store(store_settings, read_only=False) as store:
+        load(store, LoadOptions(tuple(tiny_merged.files)), progress=False)
+        assert graph_summary(store) == h5_summary(tiny_dataset)
+
+
+def test_reload_replaces_without_duplicates(store_settings: Settings, tiny_dataset) -> None:
+    with open_store(store_settings, read_only=False) as store:
+        load(store, options(tiny_dataset), progress=False)
+    first = node_counts(store_settings)
+    with open_store(store_settings, read_only=False) as store:
+        again = load(store, options(tiny_dataset), progress=False)
+        assert again.loaded == [] and len(again.skipped) == len(tiny_dataset.takes)
+        forced = load(store, options(tiny_dataset), force=True, progress=False)
+        assert len(forced.loaded) == len(tiny_dataset.takes)
+    assert node_counts(store_settings) == first
+
+
+def test_rerun_after_interruption_completes(store_settings: Settings, tiny_dataset) -> None:
+    class Interrupted(Exception):
+        pass
+
+    def stop_after_first(_key: str) -> None:
+        raise Interrupted
+
+    with open_store(store_settings, read_only=False) as store:
+        with pytest.raises(Interrupted):
+            load(store, options(tiny_dataset), progress=False, on_written=stop_after_first)
+        assert len(store.take_fingerprints()) == 1
+        report = load(store, options(tiny_dataset), progress=False)
+        assert len(report.skipped) == 1
+        assert len(report.loaded) == len(tiny_dataset.takes) - 1
+        assert graph_summary(store) == h5_summary(tiny_dataset)
+
+
+def test_bad_file_changes_nothing(store_settings: Settings, tiny_dataset, tmp_path: Path) -> None:
+    with open_store(store_settings, read_only=False) as store:
+        load(store, options(tiny_dataset), progress=False)
+    before = node_counts(store_settings)
+    # a copy of the files whose last take has an unknown raw name
+    copies = [Path(shutil.copy(f, tmp_path / Path(f).name)) for f in tiny_dataset.files]
+    splits = Path(shutil.copy(tiny_dataset.splits, tmp_path / "splits.h5"))
+    last = tiny_dataset.takes[-1]
+    target = next(p for p in copies if _has_take(p, last))
+    with h5py.File(target, "r+") as f:
+        grp = f[f"data/{last.surgery_type}/{last.procedure_id}/take/{last.take_id}/annotations"]
+        name = sorted(grp)[-1]
+        ds = grp[name]["rel_annotations"]
+        rows = ds[()]
+        rows[0, 1] = b"juggling"
+        del grp[name]["rel_annotations"]
+        grp[name].create_dataset("rel_annotations", data=rows)
+    with (
+        open_store(store_settings, read_only=False) as store,
+        pytest.raises(OrgraphError, match="juggling"),
+    ):
+        load(store, LoadOptions(tuple(copies), splits), force=True, progress=False)
+    assert node_counts(store_settings) == before
+
+
+def _has_take(path: Path, take) -> bool:
+    with h5py.File(path, "r") as f:
+        return f"data/{take.surgery_type}/{take.procedure_id}/take/{take.take_id}" in f
+
+
+@pytest.mark.neo4j
+def test_concurrent_loads_of_different_takes(neo4j_settings: Settings, tiny_dataset) -> None:
+    keys = [t.key for t in tiny_dataset.takes]
+    assert len(keys) >= 2
+    errors: list[BaseException] = []
+
+    def run(files: list[Path]) -> None:
+        try:
+            with open_store(neo4j_settings, read_only=False) as store:
+                load(store, LoadOptions(tuple(files), tiny_dataset.splits), progress=False)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    groups = [[f] for f in tiny_dataset.files]
+    threads = [threading.Thread(target=run, args=(g,)) for g in groups]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    with open_store(neo4j_settings) as store:
+        assert graph_summary(store) == h5_summary(tiny_dataset)
