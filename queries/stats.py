@@ -8,6 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from core.store import GraphStore
+from core.vocabulary import SPLITS
+
+UNASSIGNED = "unassigned"
+"""Split name for takes that no split lists (as in loader.inspect)."""
 
 _TAKES = """
 MATCH (t:Take)-[:HAS_FRAME]->(f:Frame)
@@ -40,10 +44,10 @@ def graph_summary(store: GraphStore) -> dict[str, Any]:
         }
         for r in takes_df.itertuples(index=False)
     ]
-    splits: dict[str, int] = {}
+    splits: dict[str, int] = {name: 0 for name in SPLITS}
     for t in takes:
-        if t["split"]:
-            splits[t["split"]] = splits.get(t["split"], 0) + t["frames"]
+        key = t["split"] or UNASSIGNED
+        splits[key] = splits.get(key, 0) + t["frames"]
 
     def counts(field: str) -> dict[str, int]:
         df = store.query(_BY.format(field=field))
@@ -57,5 +61,5 @@ def graph_summary(store: GraphStore) -> dict[str, Any]:
         "relations": counts("relation"),
         "subjects": counts("subject"),
         "objects": counts("object"),
-        "splits": dict(sorted(splits.items())),
+        "splits": splits,
     }

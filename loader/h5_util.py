@@ -1,0 +1,86 @@
+"""Small HDF5 helpers: opening a file and reaching paths with user-facing errors.
+
+Every failure becomes a DataFormatError naming the file and the HDF5 path, so
+no raw h5py/OSError traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import h5py
+import numpy as np
+
+from core.errors import DataFormatError
+
+
+def where(file: Path | str, path: str) -> str:
+    """The 'file:/hdf5/path' form used in every error message."""
+    return f"{file}:{path}"
+
+
+def open_h5(path: Path) -> h5py.File:
+    """Open an HDF5 file read-only; a missing, non-HDF5 or truncated file is a DataFormatError."""
+    if not path.exists():
+        raise DataFormatError(f"{path}: file not found (expected an EgoExOR HDF5 file)")
+    if path.is_dir():
+        raise DataFormatError(f"{path}: is a directory (expected an EgoExOR HDF5 file)")
+    try:
+        is_h5 = h5py.is_hdf5(str(path))
+    except OSError as exc:
+        raise DataFormatError(f"{path}: cannot be read ({_short(exc)})") from None
+    if not is_h5:
+        raise DataFormatError(f"{path}: not an HDF5 file (expected an EgoExOR HDF5 file)")
+    try:
+        return h5py.File(path, "r")
+    except OSError as exc:
+        raise DataFormatError(
+            f"{path}: HDF5 file is truncated or damaged ({_short(exc)})"
+        ) from None
+
+
+def _short(exc: BaseException) -> str:
+    """The first line of an h5py/OSError message, without HDF5's stack noise."""
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+@contextmanager
+def h5_errors(file: Path, path: str, doing: str = "reading") -> Iterator[None]:
+    """Turn low-level HDF5 failures (damaged data, missing objects) into a DataFormatError."""
+    try:
+        yield
+    except (OSError, KeyError, RuntimeError, ValueError, TypeError) as exc:
+        if isinstance(exc, DataFormatError):
+            raise
+        raise DataFormatError(
+            f"{where(file, path)}: error while {doing} ({_short(exc)})"
+        ) from None
+
+
+def get_node(parent: h5py.Group, name: str, file: Path, kind: type, expected: str) -> Any:
+    """parent[name] checked to be a Group or Dataset (`kind`); otherwise a DataFormatError."""
+    full = f"{parent.name.rstrip('/')}/{name}"
+    try:
+        node = parent.get(name)
+    except (OSError, KeyError, RuntimeError) as exc:
+        raise DataFormatError(f"{where(file, full)}: cannot be opened ({_short(exc)})") from None
+    if node is None:
+        raise DataFormatError(f"{where(file, full)}: missing (expected {expected})")
+    if not isinstance(node, kind):
+        raise DataFormatError(
+            f"{where(file, full)}: is a {type(node).__name__} (expected {expected})"
+        )
+    return node
+
+
+def as_text(value: Any) -> str:
+    """An attribute or field value as str, whether HDF5 stored bytes or str."""
+    if isinstance(value, bytes | np.bytes_):
+        return bytes(value).decode("utf-8")
+    if isinstance(value, np.ndarray) and value.shape == ():
+        return as_text(value[()])
+    return str(value)

@@ -1,0 +1,160 @@
+"""Lazy per-frame media of one take: rgb, gaze, gaze depth and hands, plus signal validity.
+
+Rows of gaze and hands carry a global camera_type_id (not the source index);
+it is resolved to the role name here. Nothing is read until asked for.
+"""
+
+from __future__ import annotations
+
+import h5py
+import numpy as np
+
+from core.errors import DataFormatError, UnknownNameError
+from core.vocabulary import (
+    BLANK_CAMERA_ID,
+    CAMERA_TYPE_NAMES,
+    EGO_ROLES,
+    GAZE_OFFSET,
+    gaze_offset_applies,
+)
+from loader.h5_util import get_node, h5_errors, where
+from loader.model import TakeInfo
+
+RGB = "frames/rgb"
+GAZE = "eye_gaze/coordinates"
+DEPTH = "eye_gaze_depth/values"
+HANDS = "hand_tracking/positions"
+HAND_POINTS = 8
+
+
+class TakeMedia:
+    """Media of one take, read one frame at a time from an open HDF5 file."""
+
+    def __init__(self, h5: h5py.File, take: TakeInfo) -> None:
+        self.take = take
+        self._h5 = h5
+        self._group = get_node(h5, take.group.lstrip("/"), take.file, h5py.Group, "a take group")
+
+    def _dataset(self, name: str, expected: str) -> h5py.Dataset:
+        """A per-frame dataset of the take, or a DataFormatError naming its path."""
+        parts = name.split("/")
+        node = self._group
+        for i, part in enumerate(parts):
+            kind = h5py.Dataset if i == len(parts) - 1 else h5py.Group
+            node = get_node(node, part, self.take.file, kind, expected)
+        return node
+
+    def _row(self, name: str, frame: int, expected: str) -> np.ndarray:
+        """One frame (axis 0) of a per-frame dataset, with the frame range checked."""
+        ds = self._dataset(name, expected)
+        if not 0 <= frame < self.take.frames or frame >= ds.shape[0]:
+            raise DataFormatError(
+                f"{where(self.take.file, ds.name)}: frame {frame} out of range "
+                f"(take {self.take.key} has {min(self.take.frames, ds.shape[0])} frames)"
+            )
+        with h5_errors(self.take.file, ds.name):
+            return np.asarray(ds[frame])
+
+    def rgb(self, frame: int, source: str | None = None) -> np.ndarray | dict[str, np.ndarray]:
+        """BGR uint8 image [H, W, 3] of one source (canonical name), or all as source -> image."""
+        expected = "a [F, n_cams, H, W, 3] uint8 dataset"
+        if source is None:
+            images = self._row(RGB, frame, expected)
+            return {s: images[i] for i, s in enumerate(self.take.sources)}
+        if source not in self.take.sources:
+            raise UnknownNameError(
+                f"{where(self.take.file, self.take.group + '/sources')}: no source {source!r} "
+                f"in take {self.take.key} (it has {', '.join(self.take.sources)})"
+            )
+        ds = self._dataset(RGB, expected)
+        if not 0 <= frame < min(self.take.frames, ds.shape[0]):
+            raise DataFormatError(f"{where(self.take.file, ds.name)}: frame {frame} out of range")
+        with h5_errors(self.take.file, ds.name):
+            return np.asarray(ds[frame, self.take.sources.index(source)])
+
+    def gaze(self, frame: int, apply_offset: bool = False) -> dict[str, tuple[float, float] | None]:
+        """Role -> gaze (x, y) in pixels, or None when invalid; calibration offset on request."""
+        rows = self._row(GAZE, frame, "a [F, n_ego, 3] float32 dataset").reshape(-1, 3)
+        out: dict[str, tuple[float, float] | None] = {}
+        for cam, x, y in rows:
+            role = _role(cam)
+            if role is None:
+                continue
+            if not (np.isfinite(x) and np.isfinite(y)) or (x == -1 and y == -1):
+                out[role] = None
+                continue
+            t = self.take
+            if apply_offset and gaze_offset_applies(
+                role, t.surgery_type, t.procedure_id, t.take_id
+            ):
+                x, y = x + GAZE_OFFSET[0], y + GAZE_OFFSET[1]
+            out[role] = (float(x), float(y))
+        return out
+
+    def gaze_depth(self, frame: int) -> dict[str, float | None]:
+        """Role -> gaze depth in metres, or None when unknown (1.0 or NaN in the file).
+
+        Column j of the depth has the role of column j of the gaze at the same frame.
+        """
+        depth = self._row(DEPTH, frame, "a [F, n_ego] float32 dataset").reshape(-1)
+        cams = self._row(GAZE, frame, "a [F, n_ego, 3] float32 dataset").reshape(-1, 3)[:, 0]
+        out: dict[str, float | None] = {}
+        for cam, d in zip(cams, depth, strict=False):
+            role = _role(cam)
+            if role is not None:
+                out[role] = None if not np.isfinite(d) or d == 1.0 else float(d)
+        return out
+
+    def hands(self, frame: int) -> dict[str, np.ndarray]:
+        """Role -> [8, 2] points (wrists, palms, then 4 tips, as in the file); NaN is invalid."""
+        rows = self._row(HANDS, frame, "a [F, n_ego, 17] float32 dataset")
+        rows = rows.reshape(-1, 1 + 2 * HAND_POINTS)
+        out: dict[str, np.ndarray] = {}
+        for row in rows:
+            role = _role(row[0])
+            if role is not None:
+                out[role] = row[1:].reshape(HAND_POINTS, 2).astype(np.float32)
+        return out
+
+
+def _role(cam: float) -> str | None:
+    """Role/source name of a camera_type_id; None for blank, NaN or unknown ids."""
+    if not np.isfinite(cam):
+        return None
+    cid = int(cam)
+    return None if cid == BLANK_CAMERA_ID else CAMERA_TYPE_NAMES.get(cid)
+
+
+def signal_validity(h5: h5py.File, take: TakeInfo) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Role -> (gaze_valid bool[F], hands_valid bool[F]) for the whole take, in one read each.
+
+    Gaze is valid where x, y are finite and not (-1, -1); hands where at least one of the
+    8 points is finite. Every egocentric source of the take has an entry, even if never valid.
+    """
+    media = TakeMedia(h5, take)
+    frames = take.frames
+    gaze_ds = media._dataset(GAZE, "a [F, n_ego, 3] float32 dataset")
+    hands_ds = media._dataset(HANDS, "a [F, n_ego, 17] float32 dataset")
+    with h5_errors(take.file, gaze_ds.name):
+        gaze = np.asarray(gaze_ds[()], dtype=np.float32).reshape(gaze_ds.shape[0], -1, 3)[:frames]
+    with h5_errors(take.file, hands_ds.name):
+        hands = np.asarray(hands_ds[()], dtype=np.float32)
+        hands = hands.reshape(hands_ds.shape[0], -1, 1 + 2 * HAND_POINTS)[:frames]
+    if gaze.shape[0] != frames or hands.shape[0] != frames:
+        raise DataFormatError(
+            f"{where(take.file, take.group)}: gaze has {gaze.shape[0]} and hands "
+            f"{hands.shape[0]} frames (expected {frames})"
+        )
+    gaze_ok = np.isfinite(gaze[..., 1:]).all(-1) & ~((gaze[..., 1] == -1) & (gaze[..., 2] == -1))
+    hands_ok = np.isfinite(hands[..., 1:]).any(-1)
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {
+        r: (np.zeros(frames, bool), np.zeros(frames, bool)) for r in EGO_ROLES if r in take.sources
+    }
+    for ids, ok, slot in ((gaze[..., 0], gaze_ok, 0), (hands[..., 0], hands_ok, 1)):
+        for cid in np.unique(ids[np.isfinite(ids)]).astype(int):
+            role = CAMERA_TYPE_NAMES.get(int(cid))
+            if role is None:
+                continue
+            entry = out.setdefault(role, (np.zeros(frames, bool), np.zeros(frames, bool)))
+            entry[slot][:] |= ((ids == cid) & ok).any(-1)
+    return out
