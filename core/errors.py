@@ -21,3 +21,7 @@ class StoreError(OrgraphError):
 
 class ConfigError(OrgraphError):
     """A setting is missing or invalid."""
+
+
+class Neo4jServerError(OrgraphError):
+    """The project's local Neo4j server could not be set up, started or stopped."""

@@ -7,7 +7,9 @@ export PATH="$PWD/$VENV/bin:$PATH"
 started=0
 if [ -z "${NEO4J_URI:-}" ]; then
   if command -v java >/dev/null && command -v mvn >/dev/null; then
-    if orgraph neo4j start; then started=1; else echo "error: could not start local Neo4j" >&2; [ "${CI:-}" = "true" ] && exit 1; fi
+    if orgraph neo4j status | grep -q '^running'; then
+      echo "note: using the local Neo4j that is already running; it is left running" >&2
+    elif orgraph neo4j start; then started=1; else echo "error: could not start local Neo4j" >&2; [ "${CI:-}" = "true" ] && exit 1; fi
   else
     echo "note: java or mvn missing: Neo4j tests will be skipped" >&2
   fi
