@@ -138,16 +138,39 @@ def load(
     built = read_all(opts, todo, workers, progress)
     bar = tqdm(total=len(built), desc="writing", unit="take", disable=not progress, file=sys.stderr)
     try:
-        for graph, unknown in built:
-            bar.set_postfix_str(graph.key)
-            store.replace_take(graph)
-            report.loaded.append(graph.key)
-            report.triplets += int(graph.take["triplets"])  # type: ignore[call-overload]
-            for name, count in unknown.items():
-                report.unknown[name] = report.unknown.get(name, 0) + count
-            if on_written is not None:
-                on_written(graph.key)
-            bar.update()
+        for group in write_groups(built, store.backend):
+            bar.set_postfix_str(group[-1][0].key)
+            store.replace_takes([graph for graph, _ in group])
+            for graph, unknown in group:
+                report.loaded.append(graph.key)
+                report.triplets += int(graph.take["triplets"])  # type: ignore[call-overload]
+                for name, count in unknown.items():
+                    report.unknown[name] = report.unknown.get(name, 0) + count
+                if on_written is not None:
+                    on_written(graph.key)
+                bar.update()
     finally:
         bar.close()
     return report
+
+
+GROUP_TRIPLETS = 150_000
+"""Embedded engine: takes written per transaction, up to about this many triplets."""
+
+
+def write_groups(
+    built: list[tuple[TakeGraph, dict[str, int]]], backend: str
+) -> list[list[tuple[TakeGraph, dict[str, int]]]]:
+    """Takes grouped for writing: one per group on Neo4j, a few at a time embedded."""
+    if backend != "embedded":
+        return [[item] for item in built]
+    groups: list[list[tuple[TakeGraph, dict[str, int]]]] = [[]]
+    size = 0
+    for item in built:
+        n = int(item[0].take["triplets"])  # type: ignore[call-overload]
+        if groups[-1] and size + n > GROUP_TRIPLETS:
+            groups.append([])
+            size = 0
+        groups[-1].append(item)
+        size += n
+    return [g for g in groups if g]

@@ -44,6 +44,15 @@ class GraphStore(ABC):
     def replace_take(self, graph: TakeGraph) -> None:
         """Replace one take with these rows in a single transaction: all or nothing."""
 
+    def replace_takes(self, graphs: list[TakeGraph]) -> None:
+        """Replace several takes; a backend may group them into one transaction.
+
+        Either way the outcome is per take: if one fails, the takes before it are
+        stored, it is absent (or as it was), and its error is raised.
+        """
+        for graph in graphs:
+            self.replace_take(graph)
+
     @abstractmethod
     def delete_take(self, take_key: str) -> None:
         """Remove one take and everything that belongs to it."""

@@ -15,7 +15,7 @@ import pandas as pd
 
 from core.errors import StoreError
 from core.store.base import GraphStore
-from core.store.records import TakeGraph
+from core.store.records import TakeGraph, validate_take_graph
 from core.store.schema import NODES, PER_TAKE_NODES, RELS, static_rows
 
 DB_FILE = "graph.lbug"
@@ -139,6 +139,7 @@ class LadybugStore(GraphStore):
 
     def replace_take(self, graph: TakeGraph) -> None:
         self._require_writable()
+        validate_take_graph(graph)
         self._conn.execute("BEGIN TRANSACTION")
         try:
             self._delete_take_rows(graph.key)
@@ -151,6 +152,33 @@ class LadybugStore(GraphStore):
                     f"writing take {graph.key} failed and was rolled back: "
                     f"{_clean_message(str(exc))}"
                 ) from None
+            raise
+
+    def replace_takes(self, graphs: list[TakeGraph]) -> None:
+        """One transaction for the group (commits are costly here); per take on failure."""
+        self._require_writable()
+        for i, graph in enumerate(graphs):
+            try:
+                validate_take_graph(graph)
+            except StoreError:
+                self.replace_takes(graphs[:i])  # the takes before it still land
+                raise
+        if len(graphs) <= 1:
+            for graph in graphs:
+                self.replace_take(graph)
+            return
+        self._conn.execute("BEGIN TRANSACTION")
+        try:
+            for graph in graphs:
+                self._delete_take_rows(graph.key)
+                self._write_take_rows(graph)
+            self._conn.execute("COMMIT")
+        except RuntimeError:
+            self._rollback()
+            for graph in graphs:  # redo one by one: earlier takes land, the bad one raises
+                self.replace_take(graph)
+        except BaseException:
+            self._rollback()
             raise
 
     def _rollback(self) -> None:

@@ -16,7 +16,7 @@ from neo4j import exceptions as nx
 from core.errors import StoreError
 from core.settings import Settings
 from core.store.base import GraphStore
-from core.store.records import TakeGraph
+from core.store.records import TakeGraph, validate_take_graph
 from core.store.schema import NEO4J_INDEXES, NODES, PER_TAKE_NODES, static_rows
 
 BATCH_SIZE = 5_000
@@ -153,6 +153,7 @@ class Neo4jStore(GraphStore):
 
     def replace_take(self, graph: TakeGraph) -> None:
         self._require_writable()
+        validate_take_graph(graph)
 
         def work(tx: neo4j.ManagedTransaction) -> None:
             self._delete_take_rows(tx, graph.key)

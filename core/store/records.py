@@ -28,3 +28,35 @@ class TakeGraph:
     @property
     def key(self) -> str:
         return str(self.take["key"])
+
+
+def validate_take_graph(g: TakeGraph) -> None:
+    """Refuse rows that would fail half-way through a write, before anything is written.
+
+    LadybugDB 0.22 keeps primary keys of a rolled-back COPY in its index when a COPY
+    fails inside a transaction, so such failures must not reach the engine.
+    """
+    from core.errors import StoreError
+
+    def fail(what: str) -> None:
+        raise StoreError(f"take {g.key}: refusing to write inconsistent rows: {what}")
+
+    node_keys: dict[str, set[str]] = {}
+    for name, df in (("frame", g.frames), ("entity", g.entities), ("interaction", g.interactions)):
+        keys = df["key"]
+        if keys.duplicated().any():
+            fail(f"duplicate {name} key {keys[keys.duplicated()].iloc[0]!r}")
+        if name != "interaction" and (df["take"] != g.key).any():
+            fail(f"a {name} row belongs to another take")
+        node_keys[name] = set(keys)
+    checks = (
+        ("next", g.next, "frame", "frame"),
+        ("has_subject", g.has_subject, "interaction", "entity"),
+        ("has_object", g.has_object, "interaction", "entity"),
+        ("shows", g.shows, "frame", "interaction"),
+    )
+    for rel, df, src, dst in checks:
+        for column, label in (("src", src), ("dst", dst)):
+            missing = set(df[column]) - node_keys[label]
+            if missing:
+                fail(f"{rel} points at unknown {label} {sorted(missing)[0]!r}")

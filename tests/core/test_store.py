@@ -131,3 +131,23 @@ def test_row_limit_marks_truncation(writable_store: GraphStore) -> None:
 def test_missing_embedded_db_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="orgraph load"):
         open_store(Settings(backend="embedded", db=tmp_path / "nothing"))
+
+
+def test_group_write_keeps_takes_before_a_failure(writable_store: GraphStore) -> None:
+    good = build_take_graph(take_annotations(1, ROWS, ANNOTATED))
+    bad = build_take_graph(take_annotations(2, ROWS, ANNOTATED))
+    bad.shows = pd.concat(
+        [bad.shows, pd.DataFrame({"src": ["MISS/1/2#0"], "dst": ["no-such-interval"], "n": [1]})]
+    )
+    if writable_store.backend == "neo4j":
+        bad.take["frames"] = {"not": "storable"}
+    later = build_take_graph(take_annotations(3, ROWS, ANNOTATED))
+    with pytest.raises(StoreError, match="MISS/1/2"):
+        writable_store.replace_takes([good, bad, later])
+    assert set(writable_store.take_fingerprints()) == {"MISS/1/1"}
+    df = writable_store.query("MATCH (f:Frame) RETURN f.take AS t, count(*) AS n")
+    assert df.values.tolist() == [["MISS/1/1", 8]]
+    # the same takes load cleanly afterwards (no stale keys left by the failure)
+    fixed = build_take_graph(take_annotations(2, ROWS, ANNOTATED))
+    writable_store.replace_takes([good, fixed, later])
+    assert set(writable_store.take_fingerprints()) == {"MISS/1/1", "MISS/1/2", "MISS/1/3"}

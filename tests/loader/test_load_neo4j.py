@@ -83,5 +83,5 @@ def test_server_stopped_mid_load_then_rerun_completes(neo4j_settings: Settings, 
         neo4j_server.start()
     with open_store(neo4j_settings, read_only=False) as store:
         report = load(store, opts, progress=False)
-        assert len(report.skipped) == 1  # the take written before the stop
+        assert len(report.skipped) == 1  # the take written before the stop (one per transaction)
         assert graph_summary(store) == clean
