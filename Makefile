@@ -4,7 +4,6 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= data/demo
-SERVE ?= 1
 
 .PHONY: demo test setup lint clean browser-deps
 
@@ -18,7 +17,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/orgraph demo --out $(DEMO_DIR) $(if $(filter 0,$(SERVE)),--no-serve,)
+	$(VENV)/bin/orgraph demo --out $(DEMO_DIR)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -20,6 +20,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "load",
     "stats",
     "queries",
+    "cypher",
+    "export_eventlog",
     "export",
     "train",
     "evaluate",
@@ -59,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into e.g. `head`
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

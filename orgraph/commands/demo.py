@@ -20,7 +20,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, default=Path("data/demo"), help="working directory")
     p.add_argument("--scale", default="small", choices=("tiny", "small"), help="dataset scale")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--no-serve", action="store_true", help="do not serve the dashboard at the end")
     p.set_defaults(func=run)
 
 
