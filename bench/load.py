@@ -109,7 +109,9 @@ def main() -> None:
     for settings in backends:
         with open_store(settings, read_only=False) as store:
             if settings.backend == "neo4j":
-                store.write("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+                store.write_batched(  # type: ignore[attr-defined]
+                    "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+                )
             seconds, triplets = timed_load(store, opts)
             naive_s, naive_n = naive_load(store, opts, args.naive_fraction)
         ours = triplets / seconds

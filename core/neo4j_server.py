@@ -57,6 +57,9 @@ def _locked(paths: Neo4jPaths) -> Iterator[None]:
 
 def _alive(pid: int) -> bool:
     """Whether pid is a live (not zombie) process running the Neo4j entry point."""
+    for proc in _children:
+        if proc.pid == pid:  # our own child: poll, since its cmdline may not be java's yet
+            return proc.poll() is None
     with contextlib.suppress(ChildProcessError):
         if os.waitpid(pid, os.WNOHANG)[0] == pid:
             return False  # our own child, now reaped

@@ -19,9 +19,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 from core.store import GraphStore, TakeGraph
-from loader.model import TakeInfo
+from loader.model import TakeAnnotations, TakeInfo
 from loader.reader import EgoExOR
-from loader.records import build_take_graph
+from loader.records import Validity, build_take_graph
 
 
 @dataclass
@@ -75,26 +75,42 @@ def _init_worker(opts: LoadOptions) -> None:
     _worker_reader = EgoExOR(list(opts.paths), splits=opts.splits, lenient=opts.lenient)
 
 
-def _build(key: str) -> tuple[TakeGraph, dict[str, int]]:
+@dataclass
+class TakeRead:
+    """One take as read and checked: compact arrays, turned into rows only when written."""
+
+    annotations: TakeAnnotations
+    validity: Validity
+    fingerprint: str
+
+    @property
+    def key(self) -> str:
+        return self.annotations.take.key
+
+    def graph(self, gap_tolerance: int) -> TakeGraph:
+        """The take's graph rows (built late: rows of every take at once need too much memory)."""
+        return build_take_graph(self.annotations, self.validity, gap_tolerance, self.fingerprint)
+
+
+def _build(key: str) -> TakeRead:
     assert _worker_reader is not None and _worker_opts is not None
-    return build_one(_worker_reader, key, _worker_opts)
+    return read_one(_worker_reader, key, _worker_opts)
 
 
-def build_one(reader: EgoExOR, key: str, opts: LoadOptions) -> tuple[TakeGraph, dict[str, int]]:
-    """Read one take and turn it into graph rows; also return unknown-name counts."""
+def read_one(reader: EgoExOR, key: str, opts: LoadOptions) -> TakeRead:
+    """Read and check one take's annotations and signal validity."""
     take = reader.take(key)
-    ann = reader.read_annotations(take)
-    validity = reader.signal_validity(take)
-    graph = build_take_graph(ann, validity, opts.gap_tolerance, fingerprint(take, opts))
-    return graph, dict(ann.unknown)
+    return TakeRead(
+        reader.read_annotations(take), reader.signal_validity(take), fingerprint(take, opts)
+    )
 
 
 def read_all(
     opts: LoadOptions, keys: Sequence[str], workers: int, progress: bool
-) -> list[tuple[TakeGraph, dict[str, int]]]:
-    """Build the rows of every take, in parallel processes when there are several takes."""
+) -> list[TakeRead]:
+    """Read every take, in parallel processes when there are several takes."""
     bar = tqdm(total=len(keys), desc="reading", unit="take", disable=not progress, file=sys.stderr)
-    out: list[tuple[TakeGraph, dict[str, int]]] = []
+    out: list[TakeRead] = []
     try:
         if workers <= 1 or len(keys) <= 1:
             _init_worker(opts)
@@ -105,7 +121,7 @@ def read_all(
         else:
             with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(opts,)) as pool:
                 for result in pool.map(_build, keys):
-                    bar.set_postfix_str(result[0].key)
+                    bar.set_postfix_str(result.key)
                     out.append(result)
                     bar.update()
     finally:
@@ -139,15 +155,15 @@ def load(
     bar = tqdm(total=len(built), desc="writing", unit="take", disable=not progress, file=sys.stderr)
     try:
         for group in write_groups(built, store.backend):
-            bar.set_postfix_str(group[-1][0].key)
-            store.replace_takes([graph for graph, _ in group])
-            for graph, unknown in group:
-                report.loaded.append(graph.key)
-                report.triplets += int(graph.take["triplets"])  # type: ignore[call-overload]
-                for name, count in unknown.items():
+            bar.set_postfix_str(group[-1].key)
+            store.replace_takes([item.graph(opts.gap_tolerance) for item in group])
+            for item in group:
+                report.loaded.append(item.key)
+                report.triplets += item.annotations.triplet_count
+                for name, count in item.annotations.unknown.items():
                     report.unknown[name] = report.unknown.get(name, 0) + count
                 if on_written is not None:
-                    on_written(graph.key)
+                    on_written(item.key)
                 bar.update()
     finally:
         bar.close()
@@ -158,16 +174,14 @@ GROUP_TRIPLETS = 150_000
 """Embedded engine: takes written per transaction, up to about this many triplets."""
 
 
-def write_groups(
-    built: list[tuple[TakeGraph, dict[str, int]]], backend: str
-) -> list[list[tuple[TakeGraph, dict[str, int]]]]:
+def write_groups(built: list[TakeRead], backend: str) -> list[list[TakeRead]]:
     """Takes grouped for writing: one per group on Neo4j, a few at a time embedded."""
     if backend != "embedded":
         return [[item] for item in built]
-    groups: list[list[tuple[TakeGraph, dict[str, int]]]] = [[]]
+    groups: list[list[TakeRead]] = [[]]
     size = 0
     for item in built:
-        n = int(item[0].take["triplets"])  # type: ignore[call-overload]
+        n = item.annotations.triplet_count
         if groups[-1] and size + n > GROUP_TRIPLETS:
             groups.append([])
             size = 0

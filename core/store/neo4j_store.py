@@ -129,6 +129,15 @@ class Neo4jStore(GraphStore):
         except Exception as exc:
             raise self._friendly(exc) from None
 
+    def write_batched(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
+        """Run a write in an implicit transaction, as `CALL {} IN TRANSACTIONS` needs."""
+        self._require_writable()
+        try:
+            with self._driver.session(database=self.database) as session:
+                session.run(cypher, dict(params or {})).consume()  # type: ignore[arg-type]
+        except Exception as exc:
+            raise self._friendly(exc) from None
+
     def ensure_schema(self) -> None:
         self._require_writable()
         for node in NODES:
