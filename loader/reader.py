@@ -82,6 +82,10 @@ class EgoExOR:
         split_source: tuple[Path, dict] | None = None
         for path in self.paths:
             h5 = self._files[path] = open_h5(path)
+            if "splits" in h5 and "data" not in h5 and "metadata" not in h5:
+                raise DataFormatError(
+                    f"{path}: holds only /splits, no /data: pass it with --splits {path}"
+                )
             vocab = read_vocabulary(path, h5)
             for kind, mapping in canonical_mapping(vocab, str(path), self.lenient).items():
                 self.canonical_mapping[kind].update(mapping)

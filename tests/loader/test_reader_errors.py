@@ -131,3 +131,17 @@ def test_missing_file_and_duplicate_take(tmp_path: Path) -> None:
     b = write_egoexor(tmp_path / "b.h5", standard_takes()[:1], splits=False)
     with pytest.raises(DataFormatError, match=r"MISS/1/2 is also in .*a\.h5"):
         EgoExOR([a, b])
+
+
+def test_splits_file_given_as_data_names_the_fix(tmp_path) -> None:
+    """A splits.h5 passed among the data files gets a hint to use --splits."""
+    import h5py
+
+    from core.errors import DataFormatError
+    from loader.reader import EgoExOR
+
+    path = tmp_path / "splits.h5"
+    with h5py.File(path, "w") as f:
+        f.create_group("splits/train")
+    with pytest.raises(DataFormatError, match="--splits"):
+        EgoExOR([path])
