@@ -1,0 +1,94 @@
+"""GNN benchmark: export time, training and inference throughput, peak memory.
+
+Generates a dataset at the given scale, loads it into an embedded store, exports it
+(frames/s), trains for a few epochs (frames/s), then times inference on the test split
+for the GNN (with its history passes) next to the frequency prior in the same process,
+and prints the ratio. Target: GNN inference >= 500 frames/s on 2 cores.
+
+Run from the repository root, as a module (a script named gnn.py would shadow the package):
+      .venv/bin/python -m bench.gnn [--scale small|tiny|egoexor] [--epochs 3]
+      [--threads 2] [--work DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+
+from core.settings import Settings
+from core.store import open_store
+from gnn.baselines import FrequencyPrior
+from gnn.dataset import EgoExORSceneGraphs
+from gnn.export import export
+from gnn.inference import predict_prior, predict_probs
+from gnn.packed import PackedSplit
+from gnn.run_files import TrainConfig, load_models
+from gnn.train import build_model, train
+from loader.load import LoadOptions, load
+from loader.synth import generate
+
+
+def _timed(fn, repeat: int = 3) -> float:
+    """Best wall time of a few calls (seconds)."""
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scale", default="small", choices=("tiny", "small", "egoexor"))
+    ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--work", type=Path)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    work = args.work or Path(tempfile.mkdtemp(prefix="orgraph-bench-gnn-"))
+    try:
+        ds = generate(work / "h5", scale=args.scale, seed=0, merged=True, progress=False)
+        settings = Settings(backend="embedded", db=work / "db")
+        with open_store(settings, read_only=False) as store:
+            load(store, LoadOptions(tuple(ds.files), ds.splits), progress=False)
+        with open_store(settings) as store:
+            rep = export(store, work / "export", progress=False, force=True)
+        graphs = sum(rep.graphs.values())
+        print(f"export: {graphs} frame graphs in {rep.seconds:.1f}s "
+              f"({graphs / rep.seconds:.0f} frames/s)")
+        cfg = TrainConfig(data=str(work / "export"), epochs=args.epochs)
+        os.environ["ORGRAPH_THREADS"] = str(args.threads)
+        train(cfg, work / "run", progress=False)
+        last = (work / "run" / "metrics.jsonl").read_text().splitlines()[-1]
+        print(f"training: {json.loads(last)['train_frames_per_s']:.0f} frames/s "
+              "(GNN and MLP steps together)")
+        models = load_models(work / "run")
+        net = build_model(models["config"], "gnn")
+        net.load_state_dict(models["gnn"])
+        packed = PackedSplit(EgoExORSceneGraphs(work / "export", "test"))
+        prior = FrequencyPrior.from_state(models["prior"])
+        t_gnn = _timed(lambda: predict_probs(net, packed, cfg.passes))
+        t_prior = _timed(lambda: predict_prior(prior, packed))
+        n = len(packed)
+        print(f"inference on {n} test frames: GNN {n / t_gnn:.0f} frames/s "
+              f"({cfg.passes} passes), frequency prior {n / t_prior:.0f} frames/s; "
+              f"GNN/prior time ratio {t_gnn / t_prior:.1f}x; target >= 500 frames/s: "
+              f"{'met' if n / t_gnn >= 500 else 'NOT met'}")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak memory: {peak:.0f} MiB")
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""Inference: pair labels for a split, with the model's own earlier predictions as history.
+
+Pass 0 runs without history; pass k feeds each pair the prediction of pass k-1 for the
+same pair in the previous annotated frame. Every input is causal and no ground-truth
+relation is ever read: only entity sets, signals and the model's outputs.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from core.vocabulary import ENTITIES, RELATIONS
+from gnn.baselines import FrequencyPrior
+from gnn.evaluation import FrameKey
+from gnn.graphs import N_LABELS, NONE_LABEL
+from gnn.model import HIST_DIM, SceneGraphNet
+from gnn.packed import PackedSplit
+
+Triplet = tuple[str, str, str]
+
+
+def history_features(cache: torch.Tensor | None, prev_gid: torch.Tensor) -> torch.Tensor:
+    """[E, HIST_DIM]: the cached prediction of the previous frame's same pair, plus a flag."""
+    out = torch.zeros(prev_gid.numel(), HIST_DIM)
+    if cache is None:
+        return out
+    has = prev_gid >= 0
+    out[has, :N_LABELS] = cache[prev_gid[has]]
+    out[has, N_LABELS] = 1.0
+    return out
+
+
+@torch.no_grad()
+def predict_probs(
+    model: SceneGraphNet, packed: PackedSplit, passes: int = 2, batch_graphs: int = 512
+) -> torch.Tensor:
+    """[pairs, 23] probabilities of every pair of the split (edge_gid order)."""
+    model.eval()
+    cache: torch.Tensor | None = None
+    ids = torch.arange(len(packed))
+    for _ in range(max(1, passes)):
+        new = torch.zeros(packed.num_pairs, N_LABELS)
+        for chunk in ids.split(batch_graphs):
+            b = packed.batch(chunk)
+            hist = history_features(cache, b.prev_gid)
+            logits = model(b.x, b.node_class, b.edge_index, hist)
+            new[b.edge_gid] = torch.softmax(logits, -1)
+        cache = new
+    assert cache is not None
+    return cache
+
+
+def predict_prior(prior: FrequencyPrior, packed: PackedSplit) -> torch.Tensor:
+    """[pairs] labels of the frequency prior."""
+    _, s, o = packed.pair_classes()
+    return prior.table()[s, o]
+
+
+def to_triplets(packed: PackedSplit, labels: torch.Tensor) -> dict[FrameKey, list[Triplet]]:
+    """Predicted triplets per frame (pairs labelled none are left out)."""
+    graph, s, o = packed.pair_classes()
+    out: dict[FrameKey, list[Triplet]] = {k: [] for k in packed.keys}
+    keep = (labels != NONE_LABEL).nonzero().flatten().tolist()
+    g, s, o, r = graph.tolist(), s.tolist(), o.tolist(), labels.tolist()
+    for e in keep:
+        out[packed.keys[g[e]]].append((ENTITIES[s[e]], RELATIONS[r[e]], ENTITIES[o[e]]))
+    return out

@@ -1,0 +1,78 @@
+"""`orgraph evaluate`: score a run (with its baselines) or a predictions file against the store."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from core.errors import ConfigError
+from core.store import open_store
+from core.vocabulary import SPLITS
+from orgraph.commands._store_args import add_store_args, settings_from_args
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "evaluate",
+        help="score scene-graph predictions (EgoExOR protocol) against the graph store",
+        description="Ground truth comes from the graph store. With RUN_DIR, the run's GNN is "
+        "scored next to its baselines (frequency prior, MLP) and the published EgoExOR numbers "
+        "(for context only: generated data is not the real benchmark).",
+    )
+    p.add_argument("run", type=Path, nargs="?", metavar="RUN_DIR", help="a training run")
+    p.add_argument("--predictions", type=Path, metavar="FILE", help="a predictions JSON file")
+    p.add_argument("--split", choices=SPLITS, default="test")
+    p.add_argument("--entities", choices=("predicted", "ground-truth"), default="predicted",
+                   help="where the entities in play come from (official: predicted)")
+    p.add_argument("--data", type=Path, help="export directory (default: the run's)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--save-predictions", type=Path, metavar="FILE",
+                   help="write the run's GNN predictions as JSON")
+    p.add_argument("--write-back", action="store_true",
+                   help="store GNN predictions as Prediction intervals (Run key = RUN_DIR name)")
+    add_store_args(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from gnn.evaluate_run import compare, format_comparison, predictions_json
+
+    if (args.run is None) == (args.predictions is None):
+        raise ConfigError("give either RUN_DIR or --predictions FILE")
+    settings = settings_from_args(args)
+    if args.predictions is not None:
+        return _file(args, settings)
+    with open_store(settings) as store:
+        reports, preds = compare(store, args.run, args.split, args.entities, args.data)
+    if args.save_predictions:
+        args.save_predictions.write_text(json.dumps(predictions_json(preds["gnn"])))
+    if args.write_back:
+        from gnn.writeback import write_predictions
+
+        with open_store(settings, read_only=False) as store:
+            n = write_predictions(store, args.run.name, preds["gnn"],
+                                  f"GNN predictions on split {args.split} from {args.run}")
+        print(f"wrote {n} prediction intervals as run {args.run.name!r}")
+    if args.json:
+        print(json.dumps({k: r.to_dict() for k, r in reports.items()}, indent=2))
+    else:
+        print(format_comparison(reports, args.split))
+    return 0
+
+
+def _file(args: argparse.Namespace, settings) -> int:
+    from gnn.evaluate_run import NOTE
+    from gnn.evaluation import evaluate, format_report, parse_predictions
+    from gnn.store_read import read_split_truth
+
+    preds = parse_predictions(args.predictions)
+    with open_store(settings) as store:
+        truth = read_split_truth(store, args.split)
+    report = evaluate(truth, preds, entities=args.entities)
+    if args.json:
+        print(report.to_json())
+    else:
+        print(format_report(report))
+        print("\n" + NOTE)
+    return 0

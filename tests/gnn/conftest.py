@@ -1,0 +1,70 @@
+"""GNN fixtures: one tiny generated dataset, loaded into a real LadybugDB, exported, trained."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import torch
+
+from core.settings import Settings
+from core.store import open_store
+from loader.load import LoadOptions, load
+from tests.support.stores import neo4j_settings, store_settings, writable_store  # noqa: F401
+
+torch.set_num_threads(1)
+
+
+@pytest.fixture(scope="session")
+def tiny_synth(tmp_path_factory: pytest.TempPathFactory):
+    """Tiny generated EgoExOR files with small RGB frames (the generator's truth included)."""
+    from loader.synth import generate
+
+    out = tmp_path_factory.mktemp("gnn_tiny")
+    return generate(out, scale="tiny", seed=5, merged=True, rgb=(24, 32), progress=False)
+
+
+@pytest.fixture(scope="session")
+def tiny_db(tmp_path_factory: pytest.TempPathFactory, tiny_synth) -> Settings:
+    """The tiny dataset loaded into a real embedded store (do not modify: copy it first)."""
+    settings = Settings(backend="embedded", db=tmp_path_factory.mktemp("gnn_db") / "db")
+    with open_store(settings, read_only=False) as store:
+        load(store, LoadOptions(tuple(tiny_synth.files), tiny_synth.splits), progress=False,
+             workers=1)
+    return settings
+
+
+@pytest.fixture
+def db_copy(tiny_db: Settings, tmp_path: Path) -> Settings:
+    """A private copy of the tiny store that a test may change."""
+    shutil.copytree(tiny_db.db, tmp_path / "db")
+    return Settings(backend="embedded", db=tmp_path / "db")
+
+
+@pytest.fixture(scope="session")
+def tiny_export(tmp_path_factory: pytest.TempPathFactory, tiny_db: Settings) -> Path:
+    """The tiny store exported once (read-only for tests)."""
+    from gnn.export import export
+
+    out = tmp_path_factory.mktemp("gnn_export")
+    with open_store(tiny_db) as store:
+        export(store, out, progress=False)
+    return out
+
+
+def small_config(data: Path, epochs: int = 2):
+    """A fast training configuration for tests."""
+    from gnn.run_files import TrainConfig
+
+    return TrainConfig(data=str(data), epochs=epochs, hidden=16, heads=2, batch_graphs=32)
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory: pytest.TempPathFactory, tiny_export: Path) -> Path:
+    """A short training run on the tiny export."""
+    from gnn.train import train
+
+    run = tmp_path_factory.mktemp("gnn_run") / "run"
+    train(small_config(tiny_export, epochs=3), run, progress=False)
+    return run
