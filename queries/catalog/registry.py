@@ -22,13 +22,14 @@ class QueryError(OrgraphError):
 
 @dataclass(frozen=True)
 class Param:
-    """A typed query parameter with a default (None = required... unless optional)."""
+    """A typed query parameter with a default; None means "not given" unless `required`."""
 
     name: str
     type: type
     default: Any
     help: str
     choices: tuple[Any, ...] | None = None
+    required: bool = False
 
     def coerce(self, value: Any) -> Any:
         """The value as this parameter's type, or QueryError naming the parameter."""
@@ -86,7 +87,14 @@ class CatalogQuery:
                 f"query {self.name!r} has no parameter {', '.join(sorted(unknown))}; "
                 f"it takes: {', '.join(known) or 'none'}"
             )
-        return {n: p.coerce(given.get(n, p.default)) for n, p in known.items()}
+        bound = {n: p.coerce(given.get(n, p.default)) for n, p in known.items()}
+        missing = [n for n, p in known.items() if p.required and bound[n] is None]
+        if missing:
+            raise QueryError(
+                f"query {self.name!r} needs parameter {', '.join(missing)} "
+                f"({'; '.join(known[n].help for n in missing)})"
+            )
+        return bound
 
 
 CATALOG: dict[str, CatalogQuery] = {}

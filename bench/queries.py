@@ -1,0 +1,226 @@
+"""Query benchmark: every catalog query on each backend, next to pandas computing the same answer.
+
+Run:  .venv/bin/python bench/queries.py                      # egoexor scale, both backends
+      .venv/bin/python bench/queries.py --scale small --no-neo4j --repeat 10
+      .venv/bin/python bench/queries.py --work /tmp/qbench --query directly_follows
+
+The dataset comes from loader.synth (merged, no RGB) into --work (kept and reused)
+and is loaded into an embedded database there and, when reachable (NEO4J_URI /
+NEO4J_PASSWORD or the local server), into Neo4j, whose takes are made exactly the
+dataset's (other takes are deleted). Per query and backend it prints p50/p95 over
+--repeat runs after one warm-up, the p50 of a pandas computation of the same answer
+over the reader's in-memory tables (intervals precomputed, as the graph has them)
+and the ratio graph/pandas, whether both answers are equal, and the target (Neo4j
+p95 <= 200 ms per-take, <= 2 s whole-dataset). Queries without a pandas reference
+in PANDAS show "-"; catalog B adds its own there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from core.errors import OrgraphError  # noqa: E402
+from core.settings import load_settings  # noqa: E402
+from core.store import GraphStore, open_store  # noqa: E402
+from queries.catalog import CATALOG, run_query  # noqa: E402
+from tests.queries import compare, compare_b  # noqa: E402
+from tests.queries.conftest import load_units, synth_units  # noqa: E402
+from tests.queries.reference import LoadUnit, Reference, read_reference  # noqa: E402
+
+TARGET_S = {"take": 0.2, "dataset": 2.0}
+
+Baseline = Callable[[Reference, dict[str, Any]], pd.DataFrame]
+
+PANDAS: dict[str, tuple[Baseline, list[str] | None]] = {
+    "dataset_overview": (lambda r, p: compare.overview(r), None),
+    "relation_frequencies": (
+        lambda r, p: compare.relation_frequencies(r, p["level"]), ["key", "relation"]),
+    "entity_frequencies": (
+        lambda r, p: compare.entity_frequencies(r, p["level"]), ["key", "entity"]),
+    "activity_timeline": (lambda r, p: compare.timeline(r, p["take"], p["subject"]), None),
+    "scene_graph_at_frame": (
+        lambda r, p: compare.scene(r, p["take"], p["frame"], p["frame"]), None),
+    "scene_graph_range": (lambda r, p: compare.scene(r, p["take"], p["first"], p["last"]), None),
+    "directly_follows": (
+        lambda r, p: compare.directly_follows(r, p["role"], p["take"], p["per_take"]),
+        ["take", "role", "source", "target"]),
+    "ngrams": (
+        lambda r, p: compare.ngrams(r, p["n"], p["role"], p["take"], p["min_support"]),
+        ["role", "pattern"]),
+}
+"""Query name -> (pandas answer from the reference, columns to sort by before comparing)."""
+
+
+def _one_take(df: pd.DataFrame, take: str | None) -> pd.DataFrame:
+    return df if take is None else df[df["take"] == take].reset_index(drop=True)
+
+
+PANDAS.update({  # catalog B (its ego_coverage reference reads HDF5 files: not timed here)
+    "handovers": (
+        lambda r, p: compare_b.handovers(r, p["max_gap"], p["object"], p["take"]),
+        ["take", "receiver_start_frame", "giver_start_frame", "object", "giver", "receiver"]),
+    "allen_concurrency": (
+        lambda r, p: compare_b.allen(r, p["before_window"], p["take"]),
+        ["x_role", "x_action", "relation", "y_role", "y_action"]),
+    "cooccurrence": (
+        lambda r, p: compare_b.cooccurrence(r, p["min_support"], p["take"]),
+        ["triplet_a", "triplet_b"]),
+    "role_workload": (
+        lambda r, p: _one_take(compare_b.workload(r, p["exclude_relations"]), p["take"]),
+        ["take", "role"]),
+    "phase_timeline": (
+        lambda r, p: compare_b.phase_summary(
+            compare_b.phase_takes(r, p["actions"], p["surgery_type"])),
+        ["surgery_type", "action"]),
+})
+
+
+def sample_params(name: str, ref: Reference) -> dict[str, Any]:
+    """Parameters for one run: the longest take, its middle frame, a 10 s window."""
+    big = ref.takes.sort_values("frames").iloc[-1]
+    mid = int(big["frames"]) // 2
+    given: dict[str, Any] = {"frame": mid, "first": mid, "last": mid + 149}
+    query = CATALOG[name]
+    out = {}
+    for p in query.params:
+        if p.name == "take" and (p.required or query.scope == "take"):
+            out["take"] = str(big["take"])
+        elif p.name in given:
+            out[p.name] = given[p.name]
+    return query.bind(out)
+
+
+def timings(fn: Callable[[], object], repeat: int) -> np.ndarray:
+    """Seconds per call over `repeat` calls, after one warm-up call."""
+    fn()
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return np.array(out)
+
+
+def equal(a: pd.DataFrame, b: pd.DataFrame, sort_by: list[str] | None) -> str:
+    try:
+        compare.assert_same(a, b, sort_by)
+    except AssertionError:
+        return "DIFF"
+    return "yes"
+
+
+def bench_store(
+    store: GraphStore, ref: Reference, names: list[str], repeat: int
+) -> list[dict[str, Any]]:
+    rows = []
+    for name in names:
+        query = CATALOG[name]
+        params = sample_params(name, ref)
+        graph = timings(
+            lambda n=name, p=params: run_query(store, n, p, row_limit=10**7), repeat
+        )
+        row: dict[str, Any] = {
+            "query": name, "scope": query.scope, "backend": store.backend,
+            "p50_ms": 1000 * np.percentile(graph, 50), "p95_ms": 1000 * np.percentile(graph, 95),
+            "pandas_ms": float("nan"), "ratio": float("nan"), "same": "-",
+        }
+        if name in PANDAS:
+            base, sort_by = PANDAS[name]
+            pand = timings(lambda b=base, p=params: b(ref, p), max(3, repeat // 3))
+            row["pandas_ms"] = 1000 * np.percentile(pand, 50)
+            row["ratio"] = row["p50_ms"] / row["pandas_ms"]
+            got = run_query(store, name, params, row_limit=10**7)
+            row["same"] = equal(got, base(ref, params), sort_by)
+        target = TARGET_S[query.scope]
+        row["target_ms"] = 1000 * target
+        row["meets"] = "yes" if row["p95_ms"] <= 1000 * target else "NO"
+        rows.append(row)
+        print(f"  {store.backend:8s} {name:24s} p95 {row['p95_ms']:9.1f} ms", file=sys.stderr)
+    return rows
+
+
+def ensure_dataset(work: Path, scale: str, seed: int) -> list[LoadUnit]:
+    """The generated dataset in work/, made once per scale and seed."""
+    out = work / f"{scale}-{seed}"
+    merged = out / "egoexor.h5"
+    if merged.exists():
+        return [((merged,), None)]
+    print(f"generating {scale} dataset into {out}", file=sys.stderr)
+    return synth_units(out, scale, seed)
+
+
+def loaded_neo4j(units: list[LoadUnit]) -> GraphStore | None:
+    """Neo4j holding exactly the dataset, or None when no server answers."""
+    settings = load_settings(backend="neo4j")
+    try:
+        writer = open_store(settings, read_only=False)
+    except OrgraphError as exc:
+        print(f"Neo4j skipped: {exc}", file=sys.stderr)
+        return None
+    with writer:
+        load_units(writer, units)
+        keep = set(read_reference_keys(units))
+        for key in set(writer.take_fingerprints()) - keep:
+            writer.delete_take(key)
+    return open_store(settings)
+
+
+def read_reference_keys(units: list[LoadUnit]) -> list[str]:
+    from loader.reader import EgoExOR
+
+    keys = []
+    for paths, splits in units:
+        with EgoExOR(list(paths), splits=splits) as reader:
+            keys += [t.key for t in reader.takes]
+    return keys
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scale", default="egoexor", help="tiny, small or egoexor (default)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/orgraph-bench-queries"))
+    ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--query", action="append", help="only these queries (repeatable)")
+    ap.add_argument("--no-neo4j", action="store_true", help="embedded only")
+    args = ap.parse_args(argv)
+    logging.getLogger("neo4j").setLevel(logging.ERROR)  # schema notices, not results
+    names = args.query or sorted(CATALOG)
+    units = ensure_dataset(args.work, args.scale, args.seed)
+    print("reading the pandas reference", file=sys.stderr)
+    ref = read_reference(units)
+    _ = ref.intervals, ref.entities  # precomputed, as the graph holds them
+    db = args.work / f"{args.scale}-{args.seed}" / "db"
+    with open_store(load_settings(backend="embedded", db=db), read_only=False) as writer:
+        load_units(writer, units)
+    rows = []
+    with open_store(load_settings(backend="embedded", db=db)) as store:
+        rows += bench_store(store, ref, names, args.repeat)
+    if not args.no_neo4j:
+        neo = loaded_neo4j(units)
+        if neo is not None:
+            with neo:
+                rows += bench_store(neo, ref, names, args.repeat)
+    frames = int(ref.takes["frames"].sum())
+    print(f"\nscale {args.scale} (seed {args.seed}): {len(ref.takes)} takes, {frames} frames, "
+          f"{len(ref.rows)} triplets, {len(ref.intervals)} intervals; repeat {args.repeat}")
+    table = pd.DataFrame(rows)
+    with pd.option_context("display.width", 200, "display.max_rows", None,
+                           "display.float_format", "{:.1f}".format):
+        print(table.to_string(index=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""`handovers`: an object held by one role, then by another within a few frames.
+
+Definition (frames are inclusive intervals of the `holding` relation, same take and
+object, giver and receiver two different roles):
+
+* the receiver starts holding after the giver started: ``b.start > a.start``;
+* the receiver still holds after the giver let go: ``b.end > a.end``;
+* ``gap = b.start - a.end - 1`` (frames strictly between the giver's last and the
+  receiver's first holding frame) is at most ``max_gap``. A negative gap means both
+  held the object for ``-gap`` frames (a hand-to-hand pass); 0 means the receiver
+  took it on the very next frame.
+
+Every qualifying pair of intervals is one row, even when a third role held the object
+in between. ``gap_seconds`` is ``gap / fps`` (the receiver's start time minus the
+giver's end time, where an interval ends at ``(end_frame + 1) / fps``).
+"""
+
+from __future__ import annotations
+
+from queries.catalog.common import TAKE_FILTER
+from queries.catalog.registry import CatalogQuery, Param, register
+
+HANDOVERS = register(
+    CatalogQuery(
+        name="handovers",
+        description=(
+            "Objects passed between roles: A holds X, then B (another role) holds X, "
+            "B starting after A started, ending after A ended, at most max_gap frames "
+            "after A's last frame (negative gap = both held it at once)."
+        ),
+        cypher="""
+MATCH (ga:Entity)<-[:HAS_SUBJECT]-(a:Interaction)-[:HAS_OBJECT]->(o:Entity)
+      <-[:HAS_OBJECT]-(b:Interaction)-[:HAS_SUBJECT]->(gb:Entity)
+WHERE a.relation = 'holding' AND b.relation = 'holding'
+  AND ga.kind = 'role' AND gb.kind = 'role' AND ga.name <> gb.name
+  AND a.take = coalesce($take, a.take) AND o.name = coalesce($object, o.name)
+  AND b.start_frame > a.start_frame AND b.end_frame > a.end_frame
+  AND b.start_frame - a.end_frame - 1 <= $max_gap
+RETURN a.take AS take, o.name AS object, ga.name AS giver, gb.name AS receiver,
+       a.start_frame AS giver_start_frame, a.end_frame AS giver_end_frame,
+       b.start_frame AS receiver_start_frame, b.end_frame AS receiver_end_frame,
+       b.start_frame - a.end_frame - 1 AS gap_frames,
+       b.start_time - a.end_time AS gap_seconds,
+       a.end_time AS giver_end_time, b.start_time AS receiver_start_time
+ORDER BY take, receiver_start_frame, giver_start_frame, object, giver, receiver
+""",
+        params=(
+            Param(
+                "max_gap",
+                int,
+                45,
+                "most frames between the giver's last and the receiver's first holding frame",
+            ),
+            Param(
+                "object", str, None, "only this object (canonical name); all objects when omitted"
+            ),
+            TAKE_FILTER,
+        ),
+        columns=(
+            "take",
+            "object",
+            "giver",
+            "receiver",
+            "giver_start_frame",
+            "giver_end_frame",
+            "receiver_start_frame",
+            "receiver_end_frame",
+            "gap_frames",
+            "gap_seconds",
+            "giver_end_time",
+            "receiver_start_time",
+        ),
+        scope="dataset",
+    )
+)
