@@ -173,17 +173,26 @@ def test_injection_in_every_parameter(loaded_store: GraphStore, name: str) -> No
     assert snapshot(loaded_store) == before
 
 
-def test_cli_cypher(loaded_store: GraphStore, capsys: pytest.CaptureFixture[str]) -> None:
-    if loaded_store.backend != "embedded":
-        pytest.skip("the CLI is exercised once, on the embedded store")
-    db = str(loaded_store.db_dir)  # type: ignore[attr-defined]
+def test_cli_cypher(
+    loaded_store: GraphStore,
+    capsys: pytest.CaptureFixture[str],
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if loaded_store.backend == "embedded":
+        where = ["--db", str(loaded_store.db_dir)]  # type: ignore[attr-defined]
+    else:
+        uri, user, password = request.getfixturevalue("neo4j_connection")
+        monkeypatch.setenv("NEO4J_USER", user)
+        monkeypatch.setenv("NEO4J_PASSWORD", password)
+        where = ["--backend", "neo4j", "--uri", uri]
     text = "MATCH (t:Take) WHERE t.key = $k RETURN t.key AS key, t.frames AS frames"
-    assert main(["cypher", text, "--param", "k=MISS/9/1", "--format", "csv", "--db", db]) == 0
+    assert main(["cypher", text, "--param", "k=MISS/9/1", "--format", "csv", *where]) == 0
     assert capsys.readouterr().out.splitlines() == ["key,frames", "MISS/9/1,12"]
-    assert main(["cypher", "MATCH (f:Frame) RETURN f.idx AS i", "--limit", "3", "--db", db]) == 0
+    assert main(["cypher", "MATCH (f:Frame) RETURN f.idx AS i", "--limit", "3", *where]) == 0
     captured = capsys.readouterr()
     assert len(captured.out.splitlines()) == 4 and "first 3 rows" in captured.err
-    assert main(["cypher", "MATCH (n) DETACH DELETE n", "--db", db]) == 1
+    assert main(["cypher", "MATCH (n) DETACH DELETE n", *where]) == 1
     assert "DETACH is refused" in capsys.readouterr().err
 
 
