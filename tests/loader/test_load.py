@@ -130,3 +130,29 @@ def test_concurrent_loads_of_different_takes(neo4j_settings: Settings, tiny_data
     assert not errors
     with open_store(neo4j_settings) as store:
         assert graph_summary(store) == h5_summary(tiny_dataset)
+
+
+def test_second_embedded_writer_gets_a_clear_message(tmp_path: Path, tiny_dataset) -> None:
+    """LadybugDB allows one writer per directory: a second load says so, readers still work."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "db"
+    settings = Settings(backend="embedded", db=db)
+    with open_store(settings, read_only=False) as writer:
+        writer.ensure_schema()
+        args = [sys.executable, "-m", "orgraph.cli"]
+        files = [str(f) for f in tiny_dataset.files]
+        second = subprocess.run(
+            [*args, "load", *files, "--splits", str(tiny_dataset.splits), "--db", str(db)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert second.returncode == 1
+        assert "open for writing by another process" in second.stderr
+        assert "Traceback" not in second.stderr
+        reader = subprocess.run(
+            [*args, "stats", "--json", "--db", str(db)], capture_output=True, text=True, timeout=120
+        )
+        assert reader.returncode == 0 and '"frames": 0' in reader.stdout
