@@ -40,6 +40,41 @@ def _to_python(value: Any) -> Any:
     return value
 
 
+_FRAMES_WITH_SHOWS = """
+UNWIND range(0, size($ikeys) - 1) AS j
+MATCH (i:Interaction {key: $ikeys[j]})
+WITH j, i ORDER BY j
+WITH collect(i) AS ints
+MATCH (t:Take {key: $take})
+UNWIND $rows AS row
+CREATE (t)-[:HAS_FRAME]->(f:Frame) SET f = row.props
+WITH f, row, ints
+UNWIND row.shows AS s
+WITH f, ints[s[0]] AS i, s[1] AS n
+CREATE (f)-[:SHOWS {n: n}]->(i)
+"""
+
+_NEXT_CHAIN = """
+MATCH (f:Frame {take: $take})
+WITH f ORDER BY f.idx
+WITH collect(f) AS fs
+UNWIND range(0, size(fs) - 2) AS j
+WITH fs[j] AS a, fs[j + 1] AS b
+CREATE (a)-[:NEXT]->(b)
+"""
+
+
+def _frame_rows(g: TakeGraph) -> list[dict[str, Any]]:
+    """One row per frame: its properties and its SHOWS edges as [interval position, n]."""
+    ipos = {k: i for i, k in enumerate(g.interactions["key"])}
+    fpos = {k: i for i, k in enumerate(g.frames["key"])}
+    shows: list[list[list[int]]] = [[] for _ in range(len(g.frames))]
+    for src, dst, n in zip(g.shows["src"], g.shows["dst"], g.shows["n"], strict=True):
+        shows[fpos[src]].append([ipos[dst], int(n)])
+    props = g.frames.to_dict("records")
+    return [{"props": p, "shows": s} for p, s in zip(props, shows, strict=True)]
+
+
 class Neo4jStore(GraphStore):
     """GraphStore on a Neo4j server."""
 
@@ -203,15 +238,6 @@ class Neo4jStore(GraphStore):
             take=g.key,
         )
         unwind(
-            "MATCH (t:Take {key: $take}) CREATE (t)-[:HAS_FRAME]->(f:Frame) SET f = row",
-            g.frames,
-            take=g.key,
-        )
-        unwind(
-            "MATCH (a:Frame {key: row.src}), (b:Frame {key: row.dst}) CREATE (a)-[:NEXT]->(b)",
-            g.next,
-        )
-        unwind(
             "MATCH (t:Take {key: $take}), (c:EntityClass {key: row.name}) "
             "CREATE (t)-[:HAS_ENTITY]->(e:Entity)-[:INSTANCE_OF]->(c) SET e = row",
             g.entities,
@@ -226,11 +252,14 @@ class Neo4jStore(GraphStore):
             "SET i = row REMOVE i._s, i._o",
             interactions,
         )
-        unwind(
-            "MATCH (f:Frame {key: row.src}), (i:Interaction {key: row.dst}) "
-            "CREATE (f)-[:SHOWS {n: row.n}]->(i)",
-            g.shows,
-        )
+        # Frames with their SHOWS edges: the take's intervals are looked up once per
+        # batch and addressed by position, instead of two index seeks per edge.
+        ikeys = g.interactions["key"].tolist()
+        rows = _frame_rows(g)
+        for start in range(0, len(rows), self.batch_size):
+            batch = rows[start : start + self.batch_size]
+            tx.run(_FRAMES_WITH_SHOWS, ikeys=ikeys, rows=batch, take=g.key).consume()
+        tx.run(_NEXT_CHAIN, take=g.key).consume()
 
     def _require_writable(self) -> None:
         if self.read_only:
