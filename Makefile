@@ -4,6 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= data/demo
+SERVE ?= 1
 
 .PHONY: demo test setup lint clean browser-deps
 
@@ -17,7 +18,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/orgraph demo --out $(DEMO_DIR)
+	$(VENV)/bin/orgraph demo --out $(DEMO_DIR) $(if $(filter 0,$(SERVE)),--no-serve,)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

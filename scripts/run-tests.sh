@@ -4,6 +4,19 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 export PATH="$PWD/$VENV/bin:$PATH"
+# The browser tests drive Debian's Chromium (Playwright cannot fetch its own browser here).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
+      || echo "note: could not install chromium: browser tests will be skipped" >&2
+  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+    (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
+      || echo "note: could not install chromium: browser tests will be skipped" >&2
+  else
+    echo "note: /usr/bin/chromium missing and no root or sudo: browser tests will be skipped" \
+         "(install it with: apt-get install -y chromium)" >&2
+  fi
+fi
 started=0
 if [ -z "${NEO4J_URI:-}" ]; then
   if command -v java >/dev/null && command -v mvn >/dev/null; then

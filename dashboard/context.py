@@ -1,0 +1,134 @@
+"""What every page shares: settings from the environment, the cached store, the sidebar.
+
+`orgraph dashboard` passes its options as environment variables (ORGRAPH_BACKEND,
+ORGRAPH_DB, NEO4J_URI, ORGRAPH_RUNS, ORGRAPH_MEDIA_ROOT), so each page reads them here.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+import streamlit as st
+
+from core.errors import OrgraphError
+from core.settings import Settings, load_settings
+from core.store import GraphStore, open_store
+
+log = logging.getLogger("orgraph.dashboard")
+T = TypeVar("T")
+
+RUNS_ENV = "ORGRAPH_RUNS"
+MEDIA_ENV = "ORGRAPH_MEDIA_ROOT"
+DEFAULT_RUNS = "runs"
+EMPTY_MESSAGE = (
+    "The graph store is empty: no take is loaded yet. Load data with "
+    "`orgraph load FILE.h5 ... --splits splits.h5` (same --backend/--db as the dashboard), "
+    "or run `orgraph demo` for a generated dataset."
+)
+
+
+@dataclass
+class SharedStore:
+    """One read-only store per process, with a lock so sessions never share a cursor."""
+
+    store: GraphStore
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def settings() -> Settings:
+    """The store settings given to `orgraph dashboard` (or the usual env/config)."""
+    return load_settings()
+
+
+def store_id(s: Settings) -> str:
+    """A short name of the store in use; part of every cache key."""
+    return f"embedded:{s.db}" if s.backend == "embedded" else f"neo4j:{s.neo4j_uri}"
+
+
+@st.cache_resource(show_spinner="Opening the graph store...")
+def _open(sid: str) -> SharedStore:
+    """Open the store once per process (a failure is not cached, so a retry reopens)."""
+    return SharedStore(open_store(settings(), read_only=True))
+
+
+def shared_store() -> SharedStore:
+    """The cached store for the current settings."""
+    return _open(store_id(settings()))
+
+
+def with_store(fn: Callable[[GraphStore], T]) -> T:
+    """Call fn with the store, holding the store's lock."""
+    handle = shared_store()
+    with handle.lock:
+        return fn(handle.store)
+
+
+def runs_dir() -> Path:
+    """Where the Model page looks for training runs (sidebar, else $ORGRAPH_RUNS, else runs/)."""
+    return Path(st.session_state.get("runs_dir") or os.environ.get(RUNS_ENV) or DEFAULT_RUNS)
+
+
+def media_root() -> Path | None:
+    """A directory that replaces the one recorded for moved HDF5 files, if set."""
+    value = st.session_state.get("media_root") or os.environ.get(MEDIA_ENV) or ""
+    return Path(value).expanduser() if value.strip() else None
+
+
+def _sync(widget_key: str, state_key: str) -> None:
+    st.session_state[state_key] = st.session_state[widget_key].strip()
+
+
+def sidebar() -> None:
+    """Where the data comes from, plus the two directories a user may need to remap."""
+    s = settings()
+    with st.sidebar:
+        where = s.db if s.backend == "embedded" else s.neo4j_uri
+        st.caption(f"Graph store: **{s.backend}** at `{where}`")
+        st.session_state.setdefault("media_root", os.environ.get(MEDIA_ENV, ""))
+        st.session_state.setdefault("runs_dir", os.environ.get(RUNS_ENV, DEFAULT_RUNS))
+        st.text_input(
+            "Media directory (for moved HDF5 files)", value=st.session_state["media_root"],
+            key="_media_root", on_change=_sync, args=("_media_root", "media_root"),
+            help=f"Files named by the graph are looked for here by name; also ${MEDIA_ENV}.",
+        )
+        st.text_input(
+            "Training runs directory", value=st.session_state["runs_dir"], key="_runs_dir",
+            on_change=_sync, args=("_runs_dir", "runs_dir"), help=f"Also ${RUNS_ENV}.",
+        )
+        if st.button("Reload data", help="Forget cached query results"):
+            st.cache_data.clear()
+
+
+def store_problem(exc: OrgraphError) -> None:
+    """Say clearly why the store could not be used, and what to do."""
+    s = settings()
+    text = str(exc)
+    if s.backend == "neo4j" and "cannot reach" in text:
+        st.error(
+            f"**The Neo4j server is unreachable.** {text}. Check NEO4J_URI (or --uri) and "
+            "that the server is up, then press *Reload data* or refresh the page."
+        )
+    else:
+        st.error(f"**The graph store could not be used.** {text}")
+
+
+def run_page(title: str, render: Callable[[], None], needs_data: bool = True) -> None:
+    """Render a page with the sidebar, the empty-store check and friendly errors only."""
+    st.title(title)
+    sidebar()
+    try:
+        if needs_data and with_store(lambda s: s.is_empty()):
+            st.info(EMPTY_MESSAGE)
+            return
+        render()
+    except OrgraphError as exc:
+        store_problem(exc)
+    except Exception as exc:  # never a traceback in the page; the log keeps the detail
+        log.exception("dashboard page %s failed", title)
+        st.error(f"Something went wrong on this page: {type(exc).__name__}: {exc}")

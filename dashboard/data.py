@@ -1,0 +1,108 @@
+"""Cached reads for the pages: catalog queries, browse reads and the summary.
+
+Every function takes the store id first, so two stores never share a cached answer;
+results are cached with st.cache_data (copies per caller, so pages may change them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.context import settings, store_id, with_store
+from queries import browse
+from queries.catalog import run_query
+from queries.console import run_console
+from queries.stats import graph_summary
+
+TTL = 600
+
+
+def sid() -> str:
+    """The id of the store the dashboard is using."""
+    return store_id(settings())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _catalog(store: str, name: str, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
+    return with_store(lambda s: run_query(s, name, dict(params)))
+
+
+def catalog(name: str, **params: Any) -> pd.DataFrame:
+    """A catalog query's result (None-valued parameters are left to their defaults)."""
+    given = tuple(sorted((k, v) for k, v in params.items() if v is not None))
+    return _catalog(sid(), name, given)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _summary(store: str) -> dict[str, Any]:
+    return with_store(graph_summary)
+
+
+def summary() -> dict[str, Any]:
+    """The same summary as `orgraph stats`."""
+    return _summary(sid())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _takes(store: str) -> pd.DataFrame:
+    return with_store(browse.takes)
+
+
+def takes() -> pd.DataFrame:
+    """Every take with its frames, split and media pointer."""
+    return _takes(sid())
+
+
+def take_row(take: str) -> dict[str, Any]:
+    """One take's row of `takes()`."""
+    df = takes()
+    return df[df["take"] == take].iloc[0].to_dict()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=5000)
+def _frame(store: str, take: str, frame: int) -> dict | None:
+    return with_store(lambda s: browse.frame_pointer(s, take, frame))
+
+
+def frame_pointer(take: str, frame: int) -> dict | None:
+    """A frame's media pointer (file, h5_group, idx) and validity, None if not stored."""
+    return _frame(sid(), take, frame)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _runs(store: str) -> pd.DataFrame:
+    return with_store(browse.runs)
+
+
+def prediction_runs() -> pd.DataFrame:
+    """Runs whose predictions are stored in the graph."""
+    return _runs(sid())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _run_takes(store: str, run: str) -> list[str]:
+    return with_store(lambda s: browse.run_takes(s, run))
+
+
+def run_takes(run: str) -> list[str]:
+    """Takes a stored run predicted."""
+    return _run_takes(sid(), run)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=5000)
+def _predicted(store: str, take: str, frame: int, run: str) -> pd.DataFrame:
+    return with_store(lambda s: browse.predicted_at_frame(s, take, frame, run))
+
+
+def predicted_at_frame(take: str, frame: int, run: str) -> pd.DataFrame:
+    """A run's predicted triplets of one frame."""
+    return _predicted(sid(), take, frame, run)
+
+
+def console(text: str, params: dict[str, Any], row_limit: int) -> pd.DataFrame:
+    """User Cypher through the read-only console (not cached: the user asked to run it)."""
+    timeout = settings().query_timeout
+    return with_store(lambda s: run_console(s, text, params, timeout=timeout, row_limit=row_limit))

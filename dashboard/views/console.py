@@ -1,0 +1,80 @@
+"""Cypher console: the user's read-only Cypher through queries.console, with JSON parameters.
+
+Writing or administering text is refused before it reaches the store; the store is also
+opened read-only. Results show as a table and, when they hold nodes, as a graph.
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from core.errors import OrgraphError
+from dashboard import data
+from dashboard.context import run_page, settings
+from dashboard.graphs import result_graph
+from queries.cypher_guard import WriteRefused
+
+EXAMPLE = (
+    "MATCH (f:Frame {key: $key})-[s:SHOWS]->(i:Interaction)\n"
+    "RETURN f, s, i LIMIT 25"
+)
+
+
+def _params(text: str) -> dict | None:
+    """The parameters as a JSON object, or None after saying what is wrong."""
+    if not text.strip():
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        st.error(f"Parameters must be a JSON object, e.g. {{\"take\": \"MISS/1/1\"}}: {exc}")
+        return None
+    if not isinstance(value, dict):
+        st.error("Parameters must be a JSON object (name -> value), not a list or a value.")
+        return None
+    return value
+
+
+def render() -> None:
+    """The editor, then the result of the last run."""
+    first = str(data.takes()["take"].iloc[0])
+    text = st.text_area("Cypher (read-only)", EXAMPLE, height=140, key="cy_text")
+    c1, c2 = st.columns([3, 1])
+    params_text = c1.text_area("Parameters (JSON)", json.dumps({"key": f"{first}#0"}),
+                               height=68, key="cy_params")
+    limit = c2.number_input("Row limit", 1, settings().row_limit, min(1000, settings().row_limit),
+                            key="cy_limit")
+    if not st.button("Run", type="primary", key="cy_run"):
+        st.caption("Writes (CREATE, MERGE, SET, DELETE, ...) are refused: this console only reads.")
+        return
+    params = _params(params_text)
+    if params is None:
+        return
+    try:
+        df = data.console(text, params, int(limit))
+    except WriteRefused as exc:
+        st.error(f"**Refused: the console is read-only.** {exc}")
+        return
+    except OrgraphError as exc:
+        st.error(f"**The query failed.** {exc}")
+        return
+    more = " (cut at the row limit)" if df.attrs.get("truncated") else ""
+    st.success(f"{len(df)} rows{more}")
+    dot = result_graph(df)
+    if dot is not None:
+        st.graphviz_chart(dot)
+    st.dataframe(df.map(_cell), hide_index=True)
+    st.download_button("Download result (CSV)", df.to_csv(index=False), file_name="result.csv",
+                       mime="text/csv")
+
+
+def _cell(value: object) -> object:
+    """Nodes, relationships and lists as short JSON text, so the table can show them."""
+    if isinstance(value, dict | list):
+        return json.dumps(value, default=str)[:300]
+    return value
+
+
+run_page("Cypher console", render)

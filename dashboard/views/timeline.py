@@ -1,0 +1,63 @@
+"""Timeline: a take's interaction intervals as a swimlane Gantt, one lane per subject.
+
+Drag to zoom (or use the range slider); click a bar, or type a frame, to open that
+moment in the frame viewer.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.vocabulary import ROLES
+from dashboard import charts, data
+from dashboard.context import run_page
+from dashboard.selection import open_frame, pick_take
+
+
+def render() -> None:
+    """Take choice, the Gantt, then the jump to the frame viewer."""
+    take = pick_take("tl_take")
+    info = data.take_row(take)
+    frames = int(info["frames"])
+    st.caption(f"{frames} frames ({frames / float(info['fps']):.1f} s), "
+               f"{int(info['annotated_frames'])} annotated, split {info['split'] or 'none'}")
+    roles_only = st.toggle("Staff and patient only", value=True,
+                           help="Hide lanes whose subject is an object (e.g. a probe touching)")
+    intervals = data.catalog("activity_timeline", take=take)
+    if roles_only:
+        intervals = intervals[intervals["subject"].isin(ROLES)]
+    if intervals.empty:
+        st.info(f"Take {take} has no interaction intervals to show.")
+        return
+    lanes = [r for r in ROLES if r in set(intervals["subject"])]
+    lanes += sorted(set(intervals["subject"]) - set(lanes))
+    event = st.plotly_chart(charts.gantt(intervals, lanes), key="gantt", on_select="rerun",
+                            selection_mode="points")
+    clicked = _clicked_frame(event)
+    if clicked is not None and clicked != st.session_state.get("_tl_click"):
+        st.session_state["tl_frame"] = st.session_state["_tl_click"] = clicked
+    st.session_state.setdefault("tl_frame", 0)
+    st.session_state["tl_frame"] = min(int(st.session_state["tl_frame"]), frames - 1)
+    left, right = st.columns([2, 1], vertical_alignment="bottom")
+    frame = left.number_input("Frame to open", 0, frames - 1, key="tl_frame", step=1,
+                              help="Click a bar to take its first frame")
+    if right.button("Open in frame viewer", type="primary"):
+        open_frame(take, int(frame))
+    st.download_button("Download intervals (CSV)", intervals.to_csv(index=False),
+                       file_name=f"timeline_{take.replace('/', '_')}.csv", mime="text/csv")
+
+
+def _clicked_frame(event: object) -> int | None:
+    """The start frame of the clicked bar, if a bar was clicked."""
+    try:
+        points = event.selection.points  # type: ignore[attr-defined]
+    except AttributeError:
+        return None
+    for p in points or []:
+        custom = p.get("customdata") if isinstance(p, dict) else None
+        if custom:
+            return int(custom[0])
+    return None
+
+
+run_page("Timeline", render)

@@ -1,0 +1,211 @@
+"""Every dashboard page run with Streamlit's AppTest on a real loaded store.
+
+Pages are reached through dashboard/app.py's navigation, as a browser would; the
+numbers shown are checked against the store, HDF5 and the catalog.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.settings import Settings
+from core.store import open_store
+from dashboard.context import EMPTY_MESSAGE
+from loader.reader import EgoExOR
+from queries.catalog import run_query
+from queries.stats import graph_summary
+from tests.dashboard.conftest import APP, Loaded, generate_tiny, load_into
+
+TAKE = "MISS/2/1"  # a test-split take, so the written-back run predicted it
+
+
+def app(monkeypatch: pytest.MonkeyPatch, db: Path, runs: Path | None = None) -> AppTest:
+    """The app on an embedded store (settings through the environment, as `orgraph dashboard`)."""
+    monkeypatch.setenv("ORGRAPH_BACKEND", "embedded")
+    monkeypatch.setenv("ORGRAPH_DB", str(db))
+    monkeypatch.delenv("ORGRAPH_MEDIA_ROOT", raising=False)
+    if runs is not None:
+        monkeypatch.setenv("ORGRAPH_RUNS", str(runs))
+    return AppTest.from_file(str(APP), default_timeout=120)
+
+
+def page(at: AppTest, name: str, **query: str) -> AppTest:
+    """Switch to a page (with URL query parameters) and run it."""
+    at.run()
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.switch_page(f"views/{name}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(elements) -> str:
+    return "\n".join(str(e.value) for e in elements)
+
+
+@pytest.fixture
+def at(monkeypatch: pytest.MonkeyPatch, loaded: Loaded) -> AppTest:
+    return app(monkeypatch, loaded.settings.db, loaded.runs)
+
+
+def test_overview_metrics_equal_graph_summary(at: AppTest, loaded: Loaded) -> None:
+    at.run()
+    assert not at.exception
+    with open_store(loaded.settings) as store:
+        s = graph_summary(store)
+    shown = {m.label: int(m.value) for m in at.metric}
+    assert shown["Takes"] == len(s["takes"])
+    assert shown["Frames"] == s["frames"]
+    assert shown["Annotated frames"] == s["annotated_frames"]
+    assert shown["Triplets"] == s["triplets"]
+    assert shown["Procedures"] == len({(t["surgery_type"], t["procedure_id"]) for t in s["takes"]})
+    for split, frames in s["splits"].items():
+        assert shown[f"Frames in {split}"] == frames
+    assert len(at.get("plotly_chart")) == 2  # relation and entity frequencies
+    assert len(at.dataframe[0].value) > 0
+
+
+def test_timeline_chart_for_take_and_jump_to_frame(at: AppTest) -> None:
+    page(at, "timeline", take=TAKE)
+    assert at.selectbox(key="tl_take").value == TAKE
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1
+    assert len(at.get("download_button")) == 1
+    at.number_input(key="tl_frame").set_value(9)
+    next(b for b in at.button if b.label == "Open in frame viewer").click().run()
+    assert at.title[0].value == "Frame viewer"
+    assert at.query_params["take"] == TAKE and at.query_params["frame"] == "9"
+    assert at.slider(key="fv_frame").value == 9
+
+
+def test_frame_viewer_images_and_triplets(at: AppTest, loaded: Loaded) -> None:
+    page(at, "frame_viewer", take=TAKE, frame="12")
+    with EgoExOR(list(loaded.files)) as reader:
+        images = reader.media(TAKE).rgb(12)
+    assert isinstance(images, dict)
+    present = [s for s, im in images.items() if im.any()]
+    assert len(at.get("image")) == len(present) > 0
+    with open_store(loaded.settings) as store:
+        truth = run_query(store, "scene_graph_at_frame", {"take": TAKE, "frame": 12})
+    table = at.dataframe[-1].value
+    expected = set(truth[["subject", "relation", "object"]].itertuples(index=False, name=None))
+    shown = table[table["status"] != "extra (prediction only)"]
+    assert set(shown[["subject", "relation", "object"]].itertuples(index=False, name=None)) \
+        == expected
+    assert len(at.get("graphviz_chart")) == 1
+    assert "missed (truth only)" in texts(at.markdown)  # the prediction comparison line
+
+
+def test_frame_viewer_steps_and_keeps_url(at: AppTest) -> None:
+    page(at, "frame_viewer", take=TAKE, frame="3")
+    at.button(key="fv_next").click().run()
+    assert at.slider(key="fv_frame").value == 4
+    assert at.query_params["frame"] == "4"
+    at.button(key="fv_prev").click().run()
+    at.button(key="fv_prev").click().run()
+    assert at.slider(key="fv_frame").value == 2
+    assert "frame **2**" in texts(at.markdown)
+
+
+@pytest.mark.parametrize(
+    "view, element",
+    [("Directly-follows", "graphviz_chart"), ("N-grams", "plotly_chart"),
+     ("Handovers", "plotly_chart"), ("Allen concurrency", "plotly_chart"),
+     ("Phase timelines", "plotly_chart")],
+)
+def test_workflow_views(at: AppTest, view: str, element: str) -> None:
+    page(at, "workflow")
+    at.radio(key="wf_view").set_value(view).run()
+    assert not at.exception
+    assert len(at.get(element)) >= 1, view
+    assert len(at.get("download_button")) == 1
+    assert len(at.dataframe) >= 1
+
+
+def test_console_refuses_writes_and_shows_results(at: AppTest) -> None:
+    page(at, "console")
+    at.text_area(key="cy_text").set_value("CREATE (n:Take {key: 'x'}) RETURN n")
+    at.button(key="cy_run").click().run()
+    assert "Refused: the console is read-only" in texts(at.error)
+    assert "CREATE" in texts(at.error)
+    at.text_area(key="cy_text").set_value(
+        "MATCH (f:Frame {key: $key})-[s:SHOWS]->(i:Interaction) RETURN f, s, i")
+    at.text_area(key="cy_params").set_value(f'{{"key": "{TAKE}#5"}}')
+    at.button(key="cy_run").click().run()
+    assert not at.error
+    assert len(at.dataframe[0].value) > 0
+    assert len(at.get("graphviz_chart")) == 1
+    at.text_area(key="cy_params").set_value("[1, 2]")
+    at.button(key="cy_run").click().run()
+    assert "JSON object" in texts(at.error)
+
+
+def test_model_page_shows_run(at: AppTest, loaded: Loaded) -> None:
+    page(at, "model")
+    assert at.selectbox(key="md_run").value == "gnn"
+    assert len(at.get("plotly_chart")) == 4  # F1 curve, loss curve, per-label F1, confusion
+    scopes = at.dataframe[0].value
+    assert {"overall", "MISS", "Ultrasound"} <= set(scopes["scope"])
+    assert {"gnn", "mlp", "prior"} <= set(scopes.columns)
+    assert "not the real benchmark" in texts(at.warning)
+    assert "0.79" in at.dataframe[1].value.to_csv()
+
+
+def test_model_page_without_runs(monkeypatch: pytest.MonkeyPatch, loaded: Loaded,
+                                 tmp_path: Path) -> None:
+    at = page(app(monkeypatch, loaded.settings.db, tmp_path / "no-runs"), "model")
+    assert "No trained run yet" in texts(at.info)
+    assert "orgraph train" in texts(at.info)
+
+
+def test_empty_database_says_how_to_load(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    with open_store(Settings(db=tmp_path / "empty"), read_only=False) as store:
+        store.ensure_schema()
+    at = app(monkeypatch, tmp_path / "empty")
+    at.run()
+    assert not at.exception
+    assert EMPTY_MESSAGE in texts(at.info) and "orgraph load" in EMPTY_MESSAGE
+
+
+def test_missing_database_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    at = app(monkeypatch, tmp_path / "nowhere")
+    at.run()
+    assert not at.exception
+    assert "orgraph load" in texts(at.error)
+
+
+def test_unreachable_neo4j(monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("ORGRAPH_BACKEND", "neo4j")
+    monkeypatch.setenv("NEO4J_URI", f"bolt://127.0.0.1:{port}")
+    monkeypatch.setenv("NEO4J_PASSWORD", "not-a-real-password")
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert not at.exception
+    error = texts(at.error)
+    assert "unreachable" in error and f"127.0.0.1:{port}" in error
+
+
+def test_moved_media_named_and_remapped(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    synth = generate_tiny(tmp_path / "h5", seed=11)
+    settings = Settings(db=tmp_path / "db")
+    load_into(settings, synth)
+    moved = tmp_path / "moved"
+    shutil.move(str(tmp_path / "h5"), str(moved))
+    at = page(app(monkeypatch, settings.db), "frame_viewer", take="MISS/1/1", frame="0")
+    warning = texts(at.warning)
+    assert "Media file not found" in warning
+    assert str(tmp_path / "h5" / "miss_1.h5") in warning
+    assert "ORGRAPH_MEDIA_ROOT" in warning
+    assert not at.get("image")
+    at.sidebar.text_input(key="_media_root").set_value(str(moved)).run()
+    assert not at.exception
+    assert not at.warning
+    assert len(at.get("image")) > 0
