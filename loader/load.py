@@ -19,6 +19,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from core.store import GraphStore, TakeGraph
+from core.store.schema import LAYOUT_VERSION
 from loader.model import TakeAnnotations, TakeInfo
 from loader.reader import EgoExOR
 from loader.records import Validity, build_take_graph
@@ -60,6 +61,7 @@ def fingerprint(take: TakeInfo, opts: LoadOptions) -> str:
             split_part,
             f"gap={opts.gap_tolerance}",
             f"lenient={opts.lenient}",
+            f"layout={LAYOUT_VERSION}",
         ]
     )
     return hashlib.sha1(text.encode()).hexdigest()[:16]

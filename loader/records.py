@@ -7,6 +7,7 @@ import pandas as pd
 
 from core import vocabulary as voc
 from core.store.records import TakeGraph
+from core.store.schema import BUCKET_FRAMES, bucket_key
 from loader.intervals import build_intervals
 from loader.model import TakeAnnotations, TakeInfo
 
@@ -100,6 +101,8 @@ def build_take_graph(
             "n_frames": iv.n_frames,
             "start_time": iv.start / fps,
             "end_time": (iv.end + 1) / fps,
+            "start_bucket": [bucket_key(tk, int(b)) for b in iv.start // BUCKET_FRAMES],
+            "annotated_before": np.concatenate([[0], np.cumsum(annotated)])[iv.start],
         }
     )
     ent_prefix = f"{tk}/"

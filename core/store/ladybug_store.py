@@ -34,6 +34,12 @@ def _ddl() -> list[str]:
             f"CREATE NODE TABLE IF NOT EXISTS {node.name}"
             f"({cols}, PRIMARY KEY({node.columns[0][0]}))"
         )
+        # a database made by an older layout gains the new columns; the load
+        # fingerprint (schema.LAYOUT_VERSION) then rewrites its takes
+        stmts += [
+            f"ALTER TABLE {node.name} ADD IF NOT EXISTS {name} {typ}"
+            for name, typ in node.columns[1:]
+        ]
     for rel in RELS:
         cols = "".join(f", {name} {typ}" for name, typ in rel.columns)
         stmts.append(

@@ -92,7 +92,15 @@ NODES: tuple[NodeTable, ...] = (
     NodeTable(
         "Entity", (("key", "STRING"), ("take", "STRING"), ("name", "STRING"), ("kind", "STRING"))
     ),
-    NodeTable("Interaction", (("key", "STRING"), *_INTERVAL)),
+    NodeTable(
+        "Interaction",
+        (
+            ("key", "STRING"),
+            *_INTERVAL,
+            ("start_bucket", "STRING"),
+            ("annotated_before", "INT64"),
+        ),
+    ),
     NodeTable("Run", (("key", "STRING"), ("created", "STRING"), ("description", "STRING"))),
     NodeTable("Prediction", (("key", "STRING"), ("run", "STRING"), *_INTERVAL)),
 )
@@ -114,6 +122,21 @@ RELS: tuple[RelTable, ...] = (
 
 NODE_BY_NAME = {n.name: n for n in NODES}
 
+BUCKET_FRAMES = 16
+"""Width in frames of the time buckets named by `Interaction.start_bucket`."""
+
+LAYOUT_VERSION = "2"
+"""Bumped when the rows written for a take change shape, so a reload rewrites old takes."""
+
+
+def bucket_key(take: str, bucket: int) -> str:
+    """`take#bucket`: the bucket holding frames [bucket * BUCKET_FRAMES, +BUCKET_FRAMES).
+
+    Interval joins (Allen relations) match an interval's start bucket with the buckets
+    another interval reaches, an equality that both engines hash or index.
+    """
+    return f"{take}#{bucket}"
+
 PER_TAKE_NODES = ("Frame", "Entity", "Interaction", "Prediction")
 """Labels whose nodes belong to one take (property `take`) and go when it is replaced."""
 
@@ -122,6 +145,7 @@ NEO4J_INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Entity", ("take",)),
     ("Interaction", ("take",)),
     ("Interaction", ("take", "subject")),
+    ("Interaction", ("start_bucket",)),
     ("Prediction", ("run", "take")),
     ("Prediction", ("take",)),
 )

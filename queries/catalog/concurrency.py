@@ -20,43 +20,50 @@ Each unordered pair is counted once, in the one direction that uses these seven 
 
 from __future__ import annotations
 
-from queries.catalog.common import TAKE_FILTER
+from core.store.schema import BUCKET_FRAMES
+from queries.catalog.common import ROLE_LIST, TAKE_FILTER
 from queries.catalog.registry import CatalogQuery, Param, register
 
 ALLEN_RELATIONS = ("before", "meets", "overlaps", "starts", "during", "finishes", "equals")
 
 # a = the pair's interval that starts first (on a tie: the longer one, then the role
 # that sorts first); `rel` is b's relation as seen from a, then turned to x/y above.
-_CYPHER = """
-MATCH (a:Interaction)-[:HAS_SUBJECT]->(sa:Entity)<-[:HAS_ENTITY]-(t:Take)
-      -[:HAS_ENTITY]->(sb:Entity)<-[:HAS_SUBJECT]-(b:Interaction)
-WHERE sa.kind = 'role' AND sb.kind = 'role' AND sa.name <> sb.name
-  AND t.key = coalesce($take, t.key)
-  AND (a.start_frame < b.start_frame
-       OR (a.start_frame = b.start_frame
-           AND (a.end_frame > b.end_frame
-                OR (a.end_frame = b.end_frame AND sa.name < sb.name))))
-  AND b.start_frame - a.end_frame - 1 <= $before_window
-WITH t.key AS take, sa.name AS role_a, sb.name AS role_b,
-     a.relation + ' ' + a.object AS action_a, b.relation + ' ' + b.object AS action_b,
+# Candidate pairs come from a join on time buckets, not from every pair in a take:
+# b must start in [a.start, a.end + 1 + before_window], so a names the buckets that
+# range reaches and b is found by its own start bucket (hashed or indexed). Pairs are
+# counted per take and action before the strings are flipped and summed.
+_CYPHER = f"""
+MATCH (a:Interaction)
+WHERE a.subject IN {ROLE_LIST} AND a.take = coalesce($take, a.take)
+WITH a.take AS take, a.subject AS ra, a.relation + ' ' + a.object AS xa,
+     a.start_frame AS s1, a.end_frame AS e1
+UNWIND range(s1 / {BUCKET_FRAMES}, (e1 + 1 + $before_window) / {BUCKET_FRAMES}) AS bucket
+WITH take, ra, xa, s1, e1, take + '#' + TO_TEXT(bucket) AS reach
+MATCH (b:Interaction)
+WHERE b.start_bucket = reach AND b.subject IN {ROLE_LIST}
+WITH take, ra, xa, s1, e1, b.subject AS rb, b.relation + ' ' + b.object AS xb,
+     b.start_frame AS s2, b.end_frame AS e2
+WHERE ra <> rb AND s2 <= e1 + 1 + $before_window
+  AND (s1 < s2 OR (s1 = s2 AND (e1 > e2 OR (e1 = e2 AND ra < rb))))
+WITH take, ra, xa, rb, xb,
      CASE
-       WHEN a.end_frame + 1 < b.start_frame THEN 'before'
-       WHEN a.end_frame + 1 = b.start_frame THEN 'meets'
-       WHEN a.start_frame = b.start_frame AND a.end_frame = b.end_frame THEN 'equals'
-       WHEN a.start_frame = b.start_frame THEN 'starts'
-       WHEN a.end_frame = b.end_frame THEN 'finishes'
-       WHEN a.end_frame > b.end_frame THEN 'during'
+       WHEN e1 + 1 < s2 THEN 'before'
+       WHEN e1 + 1 = s2 THEN 'meets'
+       WHEN s1 = s2 AND e1 = e2 THEN 'equals'
+       WHEN s1 = s2 THEN 'starts'
+       WHEN e1 = e2 THEN 'finishes'
+       WHEN e1 > e2 THEN 'during'
        ELSE 'overlaps'
      END AS relation
-WITH take, relation, relation IN ['starts', 'finishes', 'during'] AS flip,
-     role_a, role_b, action_a, action_b
-WITH take, relation,
-     CASE WHEN flip THEN role_b ELSE role_a END AS x_role,
-     CASE WHEN flip THEN action_b ELSE action_a END AS x_action,
-     CASE WHEN flip THEN role_a ELSE role_b END AS y_role,
-     CASE WHEN flip THEN action_a ELSE action_b END AS y_action
+WITH take, ra, xa, rb, xb, relation, count(*) AS n
+WITH take, relation, n, relation IN ['starts', 'finishes', 'during'] AS flip, ra, xa, rb, xb
+WITH take, relation, n,
+     CASE WHEN flip THEN rb ELSE ra END AS x_role,
+     CASE WHEN flip THEN xb ELSE xa END AS x_action,
+     CASE WHEN flip THEN ra ELSE rb END AS y_role,
+     CASE WHEN flip THEN xa ELSE xb END AS y_action
 RETURN x_role, x_action, relation, y_role, y_action,
-       count(*) AS pairs, count(DISTINCT take) AS takes
+       sum(n) AS pairs, count(DISTINCT take) AS takes
 ORDER BY pairs DESC, x_role, x_action, relation, y_role, y_action
 """
 
@@ -68,7 +75,8 @@ ALLEN = register(
             "between the actions of different roles in the same take, counted per pair "
             "of (role, action); 'before' only within before_window frames."
         ),
-        cypher=_CYPHER,
+        cypher=_CYPHER.replace("TO_TEXT", "toString"),
+        variants={"embedded": _CYPHER.replace("TO_TEXT", "string")},
         params=(
             Param(
                 "before_window",

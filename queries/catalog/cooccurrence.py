@@ -13,35 +13,60 @@ merged so that each row knows both singles' counts.
 
 from __future__ import annotations
 
+import re
+
+from core.store.schema import BUCKET_FRAMES
 from queries.catalog.common import TAKE_FILTER
 from queries.catalog.registry import CatalogQuery, Param, register
 
-_CYPHER = """
-MATCH (f:Frame)
-WHERE f.annotated AND f.take = coalesce($take, f.take)
-WITH count(f) AS total
-MATCH (:Frame)-[:SHOWS]->(a:Interaction)
+# TO_TEXT and COUNT_OF(t) are filled in per backend below (fixed text, no user input):
+# COUNT_OF looks a triplet's frame count up in the aligned lists `names` / `counts`.
+_CYPHER = f"""
+MATCH (t:Take)
+WHERE t.key = coalesce($take, t.key)
+WITH sum(t.annotated_frames) AS total
+MATCH (c:Interaction)
+WHERE c.take = coalesce($take, c.take)
+WITH total, c.subject + ' ' + c.relation + ' ' + c.object AS tc, sum(c.n_frames) AS n
+WHERE n >= $min_support * total
+WITH total, collect(tc) AS names, collect(n) AS counts
+MATCH (a:Interaction)
 WHERE a.take = coalesce($take, a.take)
-WITH total, a.subject + ' ' + a.relation + ' ' + a.object AS ta,
-     count(*) AS n_a, collect(DISTINCT a.key) AS keys
-WHERE n_a >= $min_support * total
-UNWIND keys AS k
-MATCH (a:Interaction {key: k})<-[:SHOWS]-(:Frame)-[:SHOWS]->(b:Interaction)
-WHERE b.key <> a.key
-WITH total, ta, n_a, b.subject + ' ' + b.relation + ' ' + b.object AS tb, count(*) AS n_ab
-WHERE n_ab >= $min_support * total
-WITH total, n_ab,
+  AND (a.subject + ' ' + a.relation + ' ' + a.object) IN names
+WITH total, names, counts, a.subject + ' ' + a.relation + ' ' + a.object AS ta,
+     a.key AS ka, a.start_frame AS s1, a.end_frame AS e1,
+     a.annotated_before + a.n_frames - 1 AS last1, a.take AS take
+UNWIND range(s1 / {BUCKET_FRAMES}, e1 / {BUCKET_FRAMES}) AS bucket
+WITH total, names, counts, ta, ka, s1, e1, last1, take + '#' + TO_TEXT(bucket) AS reach
+MATCH (b:Interaction)
+WHERE b.start_bucket = reach AND b.start_frame <= e1
+  AND (s1 < b.start_frame OR (s1 = b.start_frame AND ka < b.key))
+WITH total, names, counts, ta, b.subject + ' ' + b.relation + ' ' + b.object AS tb,
+     CASE WHEN last1 < b.annotated_before + b.n_frames - 1
+          THEN last1 ELSE b.annotated_before + b.n_frames - 1 END
+       - b.annotated_before + 1 AS both
+WHERE tb IN names AND tb <> ta
+WITH total, names, counts,
      CASE WHEN ta < tb THEN ta ELSE tb END AS t1,
-     CASE WHEN ta < tb THEN tb ELSE ta END AS t2,
-     CASE WHEN ta < tb THEN n_a ELSE 0 END AS part1,
-     CASE WHEN ta < tb THEN 0 ELSE n_a END AS part2
-WITH total, t1, t2, max(n_ab) AS n_ab, sum(part1) AS n1, sum(part2) AS n2
-WHERE n1 > 0 AND n2 > 0
+     CASE WHEN ta < tb THEN tb ELSE ta END AS t2, sum(both) AS n_ab
+WHERE n_ab >= $min_support * total
+WITH total, t1, t2, n_ab, COUNT_OF(t1) AS n1, COUNT_OF(t2) AS n2
 RETURN t1 AS triplet_a, t2 AS triplet_b, n_ab AS frames, total AS annotated_frames,
        1.0 * n_ab / total AS support, 1.0 * n1 / total AS support_a,
        1.0 * n2 / total AS support_b, 1.0 * n_ab * total / (n1 * n2) AS lift
 ORDER BY support DESC, lift DESC, triplet_a, triplet_b
 """
+
+
+def _dialect(to_text: str, count_of: str) -> str:
+    text = _CYPHER.replace("TO_TEXT", to_text)
+    return re.sub(r"COUNT_OF\((t\d)\)", count_of, text)
+
+
+_NEO4J = _dialect(
+    "toString", r"[i IN range(0, size(names) - 1) WHERE names[i] = \1 | counts[i]][0]"
+)
+_EMBEDDED = _dialect("string", r"list_extract(counts, list_position(names, \1))")
 
 COOCCURRENCE = register(
     CatalogQuery(
@@ -50,7 +75,8 @@ COOCCURRENCE = register(
             "Pairs of triplets holding in the same annotated frames: frames, support "
             "(share of annotated frames), each triplet's support, and lift."
         ),
-        cypher=_CYPHER,
+        cypher=_NEO4J,
+        variants={"embedded": _EMBEDDED},
         params=(
             Param("min_support", float, 0.05, "smallest share of annotated frames holding both"),
             TAKE_FILTER,

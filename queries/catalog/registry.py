@@ -99,6 +99,9 @@ class CatalogQuery:
 
 CATALOG: dict[str, CatalogQuery] = {}
 
+POST_FETCH_CAP = 1_000_000
+"""Most engine rows read for a query with a `post` step (a safety cap; sets `truncated`)."""
+
 
 def register(query: CatalogQuery) -> CatalogQuery:
     """Add a query to the catalog (names are unique)."""
@@ -126,12 +129,23 @@ def run_query(
     timeout: float | None = None,
     row_limit: int | None = None,
 ) -> pd.DataFrame:
-    """Run a catalog query by name with typed parameters; returns its DataFrame."""
+    """Run a catalog query by name with typed parameters; returns its DataFrame.
+
+    `row_limit` cuts the final result: when a `post` step orders or reshapes the rows,
+    the engine's rows are fetched up to POST_FETCH_CAP first, so the cut keeps the top.
+    """
     query = get_query(name)
     bound = query.bind(params or {})
-    df = store.query(query.text_for(store.backend), bound, timeout=timeout, row_limit=row_limit)
-    if query.post is not None:
-        truncated = df.attrs.get("truncated", False)
-        df = query.post(df, bound)
-        df.attrs["truncated"] = truncated
-    return df.reset_index(drop=True)
+    text = query.text_for(store.backend)
+    if query.post is None:
+        df = store.query(text, bound, timeout=timeout, row_limit=row_limit)
+        return df.reset_index(drop=True)
+    fetch = None if row_limit is None else max(row_limit, POST_FETCH_CAP)
+    df = store.query(text, bound, timeout=timeout, row_limit=fetch)
+    truncated = bool(df.attrs.get("truncated", False))
+    df = query.post(df, bound)
+    if row_limit is not None and len(df) > row_limit:
+        df, truncated = df.iloc[:row_limit], True
+    df = df.reset_index(drop=True)
+    df.attrs["truncated"] = truncated
+    return df

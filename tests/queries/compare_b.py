@@ -7,7 +7,6 @@ plain pandas and loops over reference.intervals / rows (never the graph).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import combinations
 from pathlib import Path
 
 import h5py
@@ -27,29 +26,28 @@ def role_intervals(ref: Reference) -> pd.DataFrame:
 
 
 def handovers(ref: Reference, max_gap: int, obj: str | None = None, take: str | None = None):
+    """Every (giver, receiver) pair of holding intervals, by a self-merge on take and object."""
     iv = ref.intervals
     h = iv[(iv["relation"] == "holding") & iv["subject"].isin(ROLES)]
-    rows = []
-    for a in h.itertuples(index=False):
-        for b in h.itertuples(index=False):
-            gap = b.start_frame - a.end_frame - 1
-            if (
-                a.take == b.take and a.object == b.object and a.subject != b.subject
-                and b.start_frame > a.start_frame and b.end_frame > a.end_frame
-                and gap <= max_gap and obj in (None, a.object) and take in (None, a.take)
-            ):
-                rows.append({
-                    "take": a.take, "object": a.object, "giver": a.subject,
-                    "receiver": b.subject, "giver_start_frame": a.start_frame,
-                    "giver_end_frame": a.end_frame, "receiver_start_frame": b.start_frame,
-                    "receiver_end_frame": b.end_frame, "gap_frames": gap,
-                    "gap_seconds": gap / FPS, "giver_end_time": (a.end_frame + 1) / FPS,
-                    "receiver_start_time": b.start_frame / FPS,
-                })
-    cols = ["take", "object", "giver", "receiver", "giver_start_frame", "giver_end_frame",
-            "receiver_start_frame", "receiver_end_frame", "gap_frames", "gap_seconds",
-            "giver_end_time", "receiver_start_time"]
-    return pd.DataFrame(rows, columns=cols)
+    if obj is not None:
+        h = h[h["object"] == obj]
+    if take is not None:
+        h = h[h["take"] == take]
+    h = h[["take", "object", "subject", "start_frame", "end_frame"]]
+    m = h.merge(h, on=["take", "object"], suffixes=("_a", "_b"))
+    gap = m["start_frame_b"] - m["end_frame_a"] - 1
+    m = m[(m["subject_a"] != m["subject_b"]) & (m["start_frame_b"] > m["start_frame_a"])
+          & (m["end_frame_b"] > m["end_frame_a"]) & (gap <= max_gap)]
+    gap = m["start_frame_b"] - m["end_frame_a"] - 1
+    out = pd.DataFrame({
+        "take": m["take"], "object": m["object"], "giver": m["subject_a"],
+        "receiver": m["subject_b"], "giver_start_frame": m["start_frame_a"],
+        "giver_end_frame": m["end_frame_a"], "receiver_start_frame": m["start_frame_b"],
+        "receiver_end_frame": m["end_frame_b"], "gap_frames": gap, "gap_seconds": gap / FPS,
+        "giver_end_time": (m["end_frame_a"] + 1) / FPS,
+        "receiver_start_time": m["start_frame_b"] / FPS,
+    })
+    return out.reset_index(drop=True)
 
 
 def allen_relation(x: tuple[int, int], y: tuple[int, int]) -> str | None:
@@ -73,51 +71,62 @@ def allen_relation(x: tuple[int, int], y: tuple[int, int]) -> str | None:
 
 
 def allen(ref: Reference, before_window: int, take: str | None = None) -> pd.DataFrame:
-    iv = role_intervals(ref)
-    counts: dict[tuple[str, str, str, str, str], set[str] | list] = {}
-    for tk, group in iv.groupby("take"):
-        if take not in (None, tk):
-            continue
-        recs = group.to_dict("records")
-        for p, q in combinations(recs, 2):
-            if p["subject"] == q["subject"]:
-                continue
-            for x, y in ((p, q), (q, p)):
-                rel = allen_relation((x["start_frame"], x["end_frame"]),
-                                     (y["start_frame"], y["end_frame"]))
-                if rel is None or (rel == "equals" and x["subject"] > y["subject"]):
-                    continue
-                if rel == "before" and y["start_frame"] - x["end_frame"] - 1 > before_window:
-                    continue
-                key = (x["subject"], x["action"], rel, y["subject"], y["action"])
-                counts.setdefault(key, []).append(tk)
-    rows = [(*k, len(v), len(set(v))) for k, v in counts.items()]
+    """All ordered pairs of different roles' intervals per take, classified with numpy."""
+    iv = role_intervals(ref)[["take", "subject", "action", "start_frame", "end_frame"]]
+    if take is not None:
+        iv = iv[iv["take"] == take]
+    parts = []
+    for _, group in iv.groupby("take"):
+        m = group.merge(group, on="take", suffixes=("_x", "_y"))
+        m = m[m["subject_x"] != m["subject_y"]]
+        xs, xe = m["start_frame_x"].to_numpy(), m["end_frame_x"].to_numpy()
+        ys, ye = m["start_frame_y"].to_numpy(), m["end_frame_y"].to_numpy()
+        rel = np.select(
+            [xe + 1 < ys, xe + 1 == ys, (xs == ys) & (xe == ye), (xs == ys) & (xe < ye),
+             (xe == ye) & (xs > ys), (xs > ys) & (xe < ye), (xs < ys) & (ys <= xe) & (xe < ye)],
+            ["before", "meets", "equals", "starts", "finishes", "during", "overlaps"],
+            default="",
+        )
+        keep = (rel != "") & ~((rel == "equals") & (m["subject_x"] > m["subject_y"]).to_numpy())
+        keep &= ~((rel == "before") & (ys - xe - 1 > before_window))
+        parts.append(m[keep].assign(relation=rel[keep]))
     cols = ["x_role", "x_action", "relation", "y_role", "y_action", "pairs", "takes"]
-    return pd.DataFrame(rows, columns=cols)
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    pairs = pd.concat(parts).rename(columns={
+        "subject_x": "x_role", "action_x": "x_action", "subject_y": "y_role",
+        "action_y": "y_action"})
+    out = pairs.groupby(cols[:5], as_index=False).agg(
+        pairs=("take", "size"), takes=("take", "nunique"))
+    return out[cols]
 
 
 def cooccurrence(ref: Reference, min_support: float, take: str | None = None) -> pd.DataFrame:
+    """Per annotated frame, its distinct triplets merged with themselves (a < b), counted."""
     rows = ref.rows if take is None else ref.rows[ref.rows["take"] == take]
     total = len(ref.annotated) if take is None else int((ref.annotated["take"] == take).sum())
-    per_frame: dict[tuple[str, int], set[str]] = {}
-    for tk, fr, s, r, o in rows.itertuples(index=False):
-        per_frame.setdefault((tk, fr), set()).add(f"{s} {r} {o}")
-    single: dict[str, int] = {}
-    pair: dict[tuple[str, str], int] = {}
-    for triplets in per_frame.values():
-        for t in triplets:
-            single[t] = single.get(t, 0) + 1
-        for a, b in combinations(sorted(triplets), 2):
-            pair[(a, b)] = pair.get((a, b), 0) + 1
-    out = [
-        {"triplet_a": a, "triplet_b": b, "frames": n, "annotated_frames": total,
-         "support": n / total, "support_a": single[a] / total, "support_b": single[b] / total,
-         "lift": (n / total) / ((single[a] / total) * (single[b] / total))}
-        for (a, b), n in pair.items() if n / total >= min_support - 1e-12
-    ]
+    per = pd.DataFrame({
+        "take": rows["take"], "frame": rows["frame"],
+        "t": rows["subject"] + " " + rows["relation"] + " " + rows["object"],
+    }).drop_duplicates()
+    single = per["t"].value_counts()
+    m = per.merge(per, on=["take", "frame"], suffixes=("_a", "_b"))
+    m = m[m["t_a"] < m["t_b"]]
+    pair = m.groupby(["t_a", "t_b"]).size().reset_index(name="frames")
     cols = ["triplet_a", "triplet_b", "frames", "annotated_frames", "support", "support_a",
             "support_b", "lift"]
-    return pd.DataFrame(out, columns=cols)
+    if total == 0:
+        return pd.DataFrame(columns=cols)
+    pair = pair[pair["frames"] / total >= min_support - 1e-12]
+    sa = single.reindex(pair["t_a"]).to_numpy() / total
+    sb = single.reindex(pair["t_b"]).to_numpy() / total
+    support = pair["frames"].to_numpy() / total
+    out = pd.DataFrame({
+        "triplet_a": pair["t_a"].to_numpy(), "triplet_b": pair["t_b"].to_numpy(),
+        "frames": pair["frames"].to_numpy(), "annotated_frames": total, "support": support,
+        "support_a": sa, "support_b": sb, "lift": support / (sa * sb),
+    })
+    return out[cols]
 
 
 def workload(ref: Reference, exclude: Sequence[str] = ()) -> pd.DataFrame:

@@ -79,3 +79,17 @@ def test_bad_input_is_one_line_and_non_zero(
     assert main([*argv, "--db", str(tmp_path / "none")]) == 1
     err = capsys.readouterr().err.strip()
     assert message in err and len(err.splitlines()) == 1
+
+
+def test_row_limit_cuts_the_ordered_result(loaded_store: GraphStore) -> None:
+    """The limit applies after `post` orders the rows: the cut is the head of the full result."""
+    name, params = "relation_frequencies", {"level": "take"}
+    assert CATALOG[name].post is not None
+    full = run_query(loaded_store, name, params)
+    assert len(full) > 5 and full.attrs["truncated"] is False
+    cut = run_query(loaded_store, name, params, row_limit=5)
+    assert cut.attrs["truncated"] is True
+    pd.testing.assert_frame_equal(cut, full.head(5))
+    whole = run_query(loaded_store, name, params, row_limit=len(full))
+    assert whole.attrs["truncated"] is False
+    pd.testing.assert_frame_equal(whole, full)
