@@ -19,7 +19,7 @@ from gnn.inference import Triplet, predict_prior, predict_probs, to_triplets
 from gnn.packed import PackedSplit
 from gnn.run_files import load_models, read_config
 from gnn.store_read import graph_fingerprint, read_split_truth, read_takes
-from gnn.train import build_model
+from gnn.train import load_net
 
 PUBLISHED: tuple[tuple[str, float], ...] = (
     ("ORacle (published, real EgoExOR)", 0.69),
@@ -58,8 +58,7 @@ def run_predictions(run: Path, split: str, data: Path | None = None) -> dict[str
     packed = PackedSplit(EgoExORSceneGraphs(data, split))
     out: dict[str, Predictions] = {}
     for name in ("gnn", "mlp"):
-        net = build_model(models["config"], name)
-        net.load_state_dict(models[name])
+        net = load_net(models, name)
         probs = predict_probs(net, packed, models["config"]["passes"])
         out[name] = to_triplets(packed, probs.argmax(-1))
     prior = FrequencyPrior.from_state(models["prior"])

@@ -27,6 +27,8 @@ class TrainConfig:
     lr: float = 3e-3
     weight_decay: float = 1e-4
     hidden: int = 96
+    head_hidden: int = 96
+    """Width of the GNN's pair head (the MLP baseline keeps 2 x hidden)."""
     layers: int = 2
     heads: int = 4
     dropout: float = 0.1
@@ -101,7 +103,8 @@ def write_card(run: Path, cfg: TrainConfig, manifest: dict, best: dict) -> None:
         f"- {cfg.layers} TransformerConv layers (hidden {cfg.hidden}, {cfg.heads} heads) over "
         "the frame's entities; edges carry the model's own previous-frame prediction for the "
         "pair (never the truth); pair classifier on subject, object, history and colour-match "
-        "features. Weighted cross-entropy (inverse sqrt frequency).",
+        f"features (pair head width {cfg.head_hidden}; the MLP baseline keeps {2 * cfg.hidden}). "
+        "Weighted cross-entropy (inverse sqrt frequency).",
         f"- History dropout {cfg.hist_dropout}, noise {cfg.hist_noise}; inference uses "
         f"{cfg.passes} passes.",
         "- Baselines trained in the same run: frequency prior, and the same network without "

@@ -20,7 +20,7 @@ from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 from tqdm import tqdm
 
-from core.errors import ConfigError
+from core.errors import ConfigError, DataFormatError
 from gnn.baselines import FrequencyPrior
 from gnn.dataset import EgoExORSceneGraphs
 from gnn.evaluation import evaluate
@@ -44,9 +44,28 @@ MODEL_NAMES = ("gnn", "mlp")
 
 
 def build_model(cfg: TrainConfig | dict, name: str) -> SceneGraphNet:
-    """The GNN or (name 'mlp') the same network without message passing."""
+    """The GNN or (name 'mlp') the same network without message passing.
+
+    The MLP baseline keeps the wide pair head (2 x hidden): narrowing it costs it accuracy,
+    and a baseline must not be weakened to flatter the GNN; only the GNN is sized for speed.
+    """
     c = cfg if isinstance(cfg, dict) else asdict(cfg)
-    return SceneGraphNet(c["hidden"], c["layers"], c["heads"], name == "gnn", c["dropout"])
+    gnn = name == "gnn"
+    return SceneGraphNet(c["hidden"], c["layers"], c["heads"], gnn, c["dropout"],
+                         c.get("head_hidden") if gnn else None)
+
+
+def load_net(models: dict, name: str) -> SceneGraphNet:
+    """A trained network of a run's models.pt, or DataFormatError for an older model layout."""
+    net = build_model(models["config"], name)
+    try:
+        net.load_state_dict(models[name])
+    except RuntimeError as exc:
+        raise DataFormatError(
+            f"the run's {name} was saved with another model layout (older ORGraph?); "
+            "retrain it with `orgraph train`"
+        ) from exc
+    return net
 
 
 def truth_of(packed: PackedSplit) -> dict:

@@ -57,7 +57,7 @@ def small_config(data: Path, epochs: int = 2):
     """A fast training configuration for tests."""
     from gnn.run_files import TrainConfig
 
-    return TrainConfig(data=str(data), epochs=epochs, hidden=16, heads=2, batch_graphs=32)
+    return TrainConfig(data=str(data), epochs=epochs, hidden=16, heads=2, batch_graphs=8)
 
 
 @pytest.fixture(scope="session")
