@@ -1,8 +1,9 @@
 """`orgraph demo`: the main job end to end on the embedded default backend.
 
 Generate a small synthetic EgoExOR dataset, summarise it from HDF5, load it into
-the embedded graph, print the same summary read back from the graph, then serve the
-dashboard on it (unless --no-serve).
+the embedded graph, print the same summary read back from the graph and a few headline
+answers from the query catalog, train and evaluate a short GNN run (predictions written
+back), then serve the dashboard on it (unless --no-serve).
 """
 
 from __future__ import annotations
@@ -73,6 +74,11 @@ def run(args: argparse.Namespace) -> int:
     _step("5. headline answers from the query catalog (orgraph query ...)")
     with open_store(settings) as store:
         print(headlines(store))
+
+    _step("6. a short scene-graph-generation run: export, train, evaluate, write back")
+    from gnn.demo import train_and_evaluate
+
+    print(train_and_evaluate(settings, out / "gnn"))
     if args.no_serve:
         return 0
     return _serve(args, settings.db)
@@ -88,8 +94,8 @@ def _serve(args: argparse.Namespace, db: Path) -> int:
         uri=None,
         port=args.port,
         address="127.0.0.1",
-        runs=None,
+        runs=args.out / "gnn" / "runs",
         media_root=None,
     )
-    _step(f"serving the dashboard at {dashboard.url(serve)} (Ctrl+C stops it)")
+    _step(f"7. serving the dashboard at {dashboard.url(serve)} (Ctrl+C stops it)")
     return dashboard.run(serve)
