@@ -85,3 +85,17 @@ def test_server_stopped_mid_load_then_rerun_completes(neo4j_settings: Settings, 
         report = load(store, opts, progress=False)
         assert len(report.skipped) == 1  # the take written before the stop (one per transaction)
         assert graph_summary(store) == clean
+
+
+def test_routing_uri_reaches_the_same_graph(neo4j_settings: Settings, tiny_dataset) -> None:
+    """neo4j:// (routing, as for clusters and Aura) works as well as bolt://."""
+    opts = LoadOptions(tuple(tiny_dataset.files), tiny_dataset.splits)
+    with open_store(neo4j_settings, read_only=False) as store:
+        load(store, opts, progress=False)
+        direct = graph_summary(store)
+    routed = replace(
+        neo4j_settings, neo4j_uri=neo4j_settings.neo4j_uri.replace("bolt://", "neo4j://")
+    )
+    assert routed.neo4j_uri.startswith("neo4j://")
+    with open_store(routed) as store:
+        assert graph_summary(store) == direct
