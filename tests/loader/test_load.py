@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import threading
 from pathlib import Path
 
 import h5py
@@ -110,24 +109,44 @@ def _has_take(path: Path, take) -> bool:
 
 @pytest.mark.neo4j
 def test_concurrent_loads_of_different_takes(neo4j_settings: Settings, tiny_dataset) -> None:
-    keys = [t.key for t in tiny_dataset.takes]
-    assert len(keys) >= 2
-    errors: list[BaseException] = []
+    """Two `orgraph load` processes, one per file, at the same time: both complete."""
+    import os
+    import subprocess
+    import sys
 
-    def run(files: list[Path]) -> None:
-        try:
-            with open_store(neo4j_settings, read_only=False) as store:
-                load(store, LoadOptions(tuple(files), tiny_dataset.splits), progress=False)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-
-    groups = [[f] for f in tiny_dataset.files]
-    threads = [threading.Thread(target=run, args=(g,)) for g in groups]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    assert len(tiny_dataset.files) >= 2
+    env = {
+        **os.environ,
+        "NEO4J_USER": neo4j_settings.neo4j_user,
+        "NEO4J_PASSWORD": neo4j_settings.neo4j_password.reveal(),
+    }
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "orgraph.cli",
+                "load",
+                str(f),
+                "--splits",
+                str(tiny_dataset.splits),
+                "--backend",
+                "neo4j",
+                "--uri",
+                neo4j_settings.neo4j_uri,
+                "--quiet",
+                "--workers",
+                "1",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for f in tiny_dataset.files
+    ]
+    outcomes = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0] * len(procs), outcomes
     with open_store(neo4j_settings) as store:
         assert graph_summary(store) == h5_summary(tiny_dataset)
 
