@@ -31,6 +31,7 @@ from gnn.store_read import (
     read_takes,
 )
 from loader.reader import EgoExOR
+from loader.take_signals import RoleSignals, read_take_signals
 
 MANIFEST = "manifest.json"
 CHUNK_DIR = "takes"
@@ -98,6 +99,7 @@ def build_chunk(store: GraphStore, take: TakeRow, files: _MediaFiles) -> dict:
     graphs = []
     empty = 0
     media = None
+    take_signals: dict[str, RoleSignals] = {}
     for row in frames.itertuples(index=False):
         triplets = truth.get(int(row.idx), [])
         if not triplets:
@@ -105,7 +107,10 @@ def build_chunk(store: GraphStore, take: TakeRow, files: _MediaFiles) -> dict:
             continue
         if media is None:
             media = files.media(str(row.file), str(row.h5_group))
-        signals = role_signals(media, int(row.idx))
+            take_signals = read_take_signals(media, apply_offset=True)
+        images = media.rgb(int(row.idx))
+        assert isinstance(images, dict)
+        signals = role_signals(take_signals, images, media.take.sources, int(row.idx))
         g = frame_graph(
             (take.surgery_type, take.procedure_id, take.take_id),
             int(row.idx),

@@ -1,6 +1,6 @@
 """Node features of one frame: entity identity plus the egocentric signals of each role.
 
-Signals are read through the frame's media pointers (loader.media.TakeMedia): gaze point
+Signals come from a whole-take read (loader.take_signals) and the frame's images: gaze point
 and depth, hand points, and small colour statistics of the role's own egocentric image
 (the colour under the gaze point and under each palm). Nothing here looks at relations.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.vocabulary import EGO_ROLES, ENTITIES, entity_kind
-from loader.media import TakeMedia
+from loader.take_signals import RoleSignals
 
 KINDS: tuple[str, ...] = ("role", "device", "furniture", "anatomy", "object")
 N_CLASSES = len(ENTITIES)
@@ -67,17 +67,19 @@ def _patch_colour(img: np.ndarray, xy: tuple[float, float] | np.ndarray) -> np.n
     return patch.mean(0).astype(np.float32) / 255.0
 
 
-def role_signals(media: TakeMedia, frame: int) -> dict[str, np.ndarray]:
-    """Role -> the signal part of its feature vector at one frame (ego roles with a source)."""
-    gaze = media.gaze(frame, apply_offset=True)
-    depth = media.gaze_depth(frame)
-    hands = media.hands(frame)
-    images = media.rgb(frame)
-    assert isinstance(images, dict)
+def role_signals(
+    signals: dict[str, RoleSignals], images: dict[str, np.ndarray], sources: tuple[str, ...],
+    frame: int,
+) -> dict[str, np.ndarray]:
+    """Role -> the signal part of its feature vector at one frame (ego roles with a source).
+
+    `signals` is the take's read_take_signals(..., apply_offset=True); `images` the frame's rgb.
+    """
     out: dict[str, np.ndarray] = {}
     for role in EGO_ROLES:
-        if role not in media.take.sources:
+        if role not in sources:
             continue
+        own = signals.get(role)
         sig = np.zeros(N_FEATURES - SIGNAL_START, dtype=np.float32)
         put = _writer(sig)
         put("has_ego_source", [1.0])
@@ -85,13 +87,13 @@ def role_signals(media: TakeMedia, frame: int) -> dict[str, np.ndarray]:
         blank = img is None or not img.any()
         h, w = (img.shape[:2] if img is not None else (1, 1))
         scale = float(max(h, w)) if max(h, w) > 1 else 1000.0
-        g = gaze.get(role)
+        g = None if own is None else own.gaze_at(frame)
         if g is not None:
             put("gaze_valid_xy", [1.0, g[0] / scale, g[1] / scale])
-        d = depth.get(role)
+        d = None if own is None else own.depth_at(frame)
         if d is not None:
             put("depth_valid_value", [1.0, d])
-        pts = hands.get(role)
+        pts = None if own is None else own.hands_at(frame)
         if pts is not None:
             ok = np.isfinite(pts).all(1)
             cells = np.zeros((8, 3), np.float32)

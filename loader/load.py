@@ -114,12 +114,12 @@ def read_all(
     bar = tqdm(total=len(keys), desc="reading", unit="take", disable=not progress, file=sys.stderr)
     out: list[TakeRead] = []
     try:
-        if workers <= 1 or len(keys) <= 1:
-            _init_worker(opts)
-            for key in keys:
-                bar.set_postfix_str(key)
-                out.append(_build(key))
-                bar.update()
+        if workers <= 1 or len(keys) <= 1:  # in this process, with a reader of its own
+            with EgoExOR(list(opts.paths), splits=opts.splits, lenient=opts.lenient) as reader:
+                for key in keys:
+                    bar.set_postfix_str(key)
+                    out.append(read_one(reader, key, opts))
+                    bar.update()
         else:
             with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(opts,)) as pool:
                 for result in pool.map(_build, keys):

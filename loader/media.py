@@ -34,9 +34,20 @@ class TakeMedia:
         self.take = take
         self._h5 = h5
         self._group = get_node(h5, take.group.lstrip("/"), take.file, h5py.Group, "a take group")
+        self._open: dict[str, h5py.Dataset] = {}
 
     def _dataset(self, name: str, expected: str) -> h5py.Dataset:
-        """A per-frame dataset of the take, or a DataFormatError naming its path."""
+        """A per-frame dataset of the take (handle kept open), or a DataFormatError naming it."""
+        if name not in self._open:
+            self._open[name] = self._lookup(name, expected)
+        return self._open[name]
+
+    def dataset(self, name: str, expected: str) -> h5py.Dataset:
+        """Public access to a per-frame dataset (e.g. GAZE), for whole-take reads."""
+        return self._dataset(name, expected)
+
+    def _lookup(self, name: str, expected: str) -> h5py.Dataset:
+        """Walk the take group to a dataset, checking each node's kind."""
         parts = name.split("/")
         node = self._group
         for i, part in enumerate(parts):
@@ -77,7 +88,7 @@ class TakeMedia:
         rows = self._row(GAZE, frame, "a [F, n_ego, 3] float32 dataset").reshape(-1, 3)
         out: dict[str, tuple[float, float] | None] = {}
         for cam, x, y in rows:
-            role = _role(cam)
+            role = camera_role(cam)
             if role is None:
                 continue
             if not (np.isfinite(x) and np.isfinite(y)) or (x == -1 and y == -1):
@@ -100,7 +111,7 @@ class TakeMedia:
         cams = self._row(GAZE, frame, "a [F, n_ego, 3] float32 dataset").reshape(-1, 3)[:, 0]
         out: dict[str, float | None] = {}
         for cam, d in zip(cams, depth, strict=False):
-            role = _role(cam)
+            role = camera_role(cam)
             if role is not None:
                 out[role] = None if not np.isfinite(d) or d == 1.0 else float(d)
         return out
@@ -111,13 +122,13 @@ class TakeMedia:
         rows = rows.reshape(-1, 1 + 2 * HAND_POINTS)
         out: dict[str, np.ndarray] = {}
         for row in rows:
-            role = _role(row[0])
+            role = camera_role(row[0])
             if role is not None:
                 out[role] = row[1:].reshape(HAND_POINTS, 2).astype(np.float32)
         return out
 
 
-def _role(cam: float) -> str | None:
+def camera_role(cam: float) -> str | None:
     """Role/source name of a camera_type_id; None for blank, NaN or unknown ids."""
     if not np.isfinite(cam):
         return None
@@ -133,8 +144,8 @@ def signal_validity(h5: h5py.File, take: TakeInfo) -> dict[str, tuple[np.ndarray
     """
     media = TakeMedia(h5, take)
     frames = take.frames
-    gaze_ds = media._dataset(GAZE, "a [F, n_ego, 3] float32 dataset")
-    hands_ds = media._dataset(HANDS, "a [F, n_ego, 17] float32 dataset")
+    gaze_ds = media.dataset(GAZE, "a [F, n_ego, 3] float32 dataset")
+    hands_ds = media.dataset(HANDS, "a [F, n_ego, 17] float32 dataset")
     with h5_errors(take.file, gaze_ds.name):
         gaze = np.asarray(gaze_ds[()], dtype=np.float32).reshape(gaze_ds.shape[0], -1, 3)[:frames]
     with h5_errors(take.file, hands_ds.name):
