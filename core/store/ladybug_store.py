@@ -6,6 +6,7 @@ written with bulk COPY from DataFrames inside one transaction per take.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,9 +17,30 @@ import pandas as pd
 from core.errors import StoreError
 from core.store.base import GraphStore
 from core.store.records import TakeGraph, validate_take_graph
-from core.store.schema import NODES, PER_TAKE_NODES, RELS, static_rows
+from core.store.schema import NODES, RELS, TAKE_DELETES, static_rows
 
 DB_FILE = "graph.lbug"
+
+
+def buffer_pool_bytes() -> int:
+    """Page cache of the engine: $ORGRAPH_BUFFER_POOL_MB, or 0 for the engine's default.
+
+    The default (most of the machine's memory, used only as the graph needs it) is
+    kept because a transaction's pages cannot be evicted: 2 GB was too small for
+    writing 5x the EgoExOR scale.
+    """
+    raw = os.environ.get("ORGRAPH_BUFFER_POOL_MB", "0")
+    if raw == "0":
+        return 0
+    try:
+        mb = int(raw)
+    except ValueError:
+        raise StoreError(
+            f"ORGRAPH_BUFFER_POOL_MB must be a whole number of MB, got {raw!r}"
+        ) from None
+    if mb < 64:
+        raise StoreError(f"ORGRAPH_BUFFER_POOL_MB must be at least 64, got {mb}")
+    return mb * 1024 * 1024
 
 
 def database_file(db_dir: Path) -> Path:
@@ -77,7 +99,9 @@ class LadybugStore(GraphStore):
         try:
             if not read_only:
                 self.db_dir.mkdir(parents=True, exist_ok=True)
-            self._db = ladybug.Database(str(path), read_only=read_only)
+            self._db = ladybug.Database(
+                str(path), read_only=read_only, buffer_pool_size=buffer_pool_bytes()
+            )
             self._conn = ladybug.Connection(self._db)
         except RuntimeError as exc:
             raise _friendly(exc, self.db_dir) from None
@@ -179,10 +203,14 @@ class LadybugStore(GraphStore):
                 self._delete_take_rows(graph.key)
                 self._write_take_rows(graph)
             self._conn.execute("COMMIT")
-        except RuntimeError:
+        except RuntimeError as exc:
+            # Rows were validated, so this is the engine itself (memory, disk). Retrying
+            # take by take is unsafe: LadybugDB 0.22 keeps the keys of a failed COPY.
             self._rollback()
-            for graph in graphs:  # redo one by one: earlier takes land, the bad one raises
-                self.replace_take(graph)
+            keys = ", ".join(g.key for g in graphs)
+            raise StoreError(
+                f"writing takes {keys} failed and was rolled back: {_clean_message(str(exc))}"
+            ) from None
         except BaseException:
             self._rollback()
             raise
@@ -196,11 +224,8 @@ class LadybugStore(GraphStore):
                 raise
 
     def _delete_take_rows(self, take_key: str) -> None:
-        for label in PER_TAKE_NODES:
-            self._conn.execute(
-                f"MATCH (n:{label}) WHERE n.take = $k DETACH DELETE n", {"k": take_key}
-            )
-        self._conn.execute("MATCH (t:Take {key: $k}) DETACH DELETE t", {"k": take_key})
+        for statement in TAKE_DELETES:
+            self._conn.execute(statement, {"k": take_key})
 
     def _write_take_rows(self, g: TakeGraph) -> None:
         conn = self._conn

@@ -17,7 +17,7 @@ from core.errors import StoreError
 from core.settings import Settings
 from core.store.base import GraphStore
 from core.store.records import TakeGraph, validate_take_graph
-from core.store.schema import NEO4J_INDEXES, NODES, PER_TAKE_NODES, static_rows
+from core.store.schema import NEO4J_INDEXES, NODES, TAKE_DELETES, static_rows
 
 BATCH_SIZE = 5_000
 
@@ -215,9 +215,8 @@ class Neo4jStore(GraphStore):
 
     @staticmethod
     def _delete_take_rows(tx: neo4j.ManagedTransaction, take_key: str) -> None:
-        for label in PER_TAKE_NODES:
-            tx.run(f"MATCH (n:{label} {{take: $k}}) DETACH DELETE n", k=take_key).consume()
-        tx.run("MATCH (t:Take {key: $k}) DETACH DELETE t", k=take_key).consume()
+        for statement in TAKE_DELETES:
+            tx.run(statement, k=take_key).consume()
 
     def _write_take_rows(self, tx: neo4j.ManagedTransaction, g: TakeGraph) -> None:
         def unwind(cypher: str, df: pd.DataFrame, **extra: Any) -> None:

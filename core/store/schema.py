@@ -140,6 +140,17 @@ def bucket_key(take: str, bucket: int) -> str:
 PER_TAKE_NODES = ("Frame", "Entity", "Interaction", "Prediction")
 """Labels whose nodes belong to one take (property `take`) and go when it is replaced."""
 
+TAKE_DELETES: tuple[str, ...] = (
+    "MATCH (:Take {key: $k})-[:HAS_FRAME]->(:Frame)-[:SHOWS_PREDICTION]->(p:Prediction) "
+    "WITH DISTINCT p DETACH DELETE p",
+    "MATCH (:Take {key: $k})-[:HAS_ENTITY]->(:Entity)<-[:HAS_SUBJECT]-(i:Interaction) "
+    "DETACH DELETE i",
+    "MATCH (:Take {key: $k})-[:HAS_FRAME]->(f:Frame) DETACH DELETE f",
+    "MATCH (:Take {key: $k})-[:HAS_ENTITY]->(e:Entity) DETACH DELETE e",
+    "MATCH (t:Take {key: $k}) DETACH DELETE t",
+)
+"""Deleting a take, by traversal from its primary key: no scan, whatever the graph's size."""
+
 NEO4J_INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Frame", ("take", "idx")),
     ("Entity", ("take",)),
