@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
-
-import pandas as pd
 
 from core.store import open_store
+from orgraph.commands._output import FORMATS, print_result
 from orgraph.commands._store_args import add_store_args, settings_from_args
 from queries.console import parse_params, run_console
 
@@ -27,22 +25,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="KEY=VALUE",
         help="a query parameter, repeatable; the value is JSON when valid, else a string",
     )
-    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--format", choices=FORMATS, default="table")
     p.add_argument("--limit", type=int, help="most rows to return (default: ORGRAPH_ROW_LIMIT)")
     p.add_argument(
         "--timeout", type=float, help="seconds before the query is stopped (ORGRAPH_QUERY_TIMEOUT)"
     )
     add_store_args(p)
     p.set_defaults(func=run)
-
-
-def render(df: pd.DataFrame, fmt: str) -> str:
-    """The rows as an aligned table, JSON records or CSV."""
-    if fmt == "json":
-        return df.to_json(orient="records", indent=2, default_handler=str)
-    if fmt == "csv":
-        return df.to_csv(index=False).rstrip("\n")
-    return "(no rows)" if df.empty else df.to_string(index=False)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,10 +43,5 @@ def run(args: argparse.Namespace) -> int:
         df = run_console(
             store, args.query, params, timeout=settings.query_timeout, row_limit=settings.row_limit
         )
-    print(render(df, args.format))
-    if df.attrs.get("truncated"):
-        print(
-            f"note: only the first {settings.row_limit} rows are shown (--limit raises it)",
-            file=sys.stderr,
-        )
+    print_result(df, args.format, settings.row_limit)
     return 0

@@ -7,16 +7,12 @@ bad name, key or value is one clear error line and a non-zero exit.
 from __future__ import annotations
 
 import argparse
-import sys
-
-import pandas as pd
 
 from core.store import open_store
+from orgraph.commands._output import FORMATS, print_result
 from orgraph.commands._store_args import add_store_args, settings_from_args
 from queries.catalog import CATALOG, CatalogQuery, get_query, run_query
 from queries.catalog.registry import QueryError
-
-FORMATS = ("table", "json", "csv")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,7 +31,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     q.add_argument("name", help="query name, e.g. directly_follows")
     q.add_argument(
-        "--param", "-p", action="append", default=[], metavar="KEY=VALUE",
+        "--param",
+        "-p",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
         help="a query parameter (repeatable), e.g. --param role=head_surgeon",
     )
     q.add_argument("--format", choices=FORMATS, default="table", help="output format")
@@ -107,19 +107,6 @@ def parse_params(items: list[str]) -> dict[str, str]:
     return out
 
 
-def render(df: pd.DataFrame, fmt: str) -> str:
-    """The result as a table, JSON records or CSV."""
-    if fmt == "json":
-        return df.to_json(orient="records", indent=2)
-    if fmt == "csv":
-        return df.to_csv(index=False).rstrip("\n")
-    if df.empty:
-        return f"(no rows; columns: {', '.join(map(str, df.columns))})"
-    with pd.option_context("display.max_rows", None, "display.max_columns", None,
-                           "display.width", 200):
-        return df.to_string(index=False)
-
-
 def run_one(args: argparse.Namespace) -> int:
     query = get_query(args.name)
     params = query.bind(parse_params(args.param))
@@ -128,13 +115,11 @@ def run_one(args: argparse.Namespace) -> int:
     )
     with open_store(settings) as store:
         df = run_query(
-            store, query.name, params,
-            timeout=settings.query_timeout, row_limit=settings.row_limit,
+            store,
+            query.name,
+            params,
+            timeout=settings.query_timeout,
+            row_limit=settings.row_limit,
         )
-    print(render(df, args.format))
-    if df.attrs.get("truncated"):
-        print(
-            f"note: result cut at {settings.row_limit} rows (raise it with --limit)",
-            file=sys.stderr,
-        )
+    print_result(df, args.format, settings.row_limit)
     return 0
