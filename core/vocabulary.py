@@ -76,6 +76,8 @@ RAW_SOURCE_ALIASES: dict[str, str] = {"anaesthetist": "anesthetist"}
 
 SURGERY_TYPES: tuple[str, ...] = ("MISS", "Ultrasound")
 SPLITS: tuple[str, ...] = ("train", "validation", "test")
+UNASSIGNED_SPLIT = "unassigned"
+"""What summaries call the split of a take that no split lists."""
 FPS = 15.0
 
 GAZE_OFFSET = (-9.0, -4.0)

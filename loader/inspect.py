@@ -20,11 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from core.vocabulary import ENTITIES, RELATIONS, SPLITS
+from core.vocabulary import ENTITIES, RELATIONS, SPLITS, UNASSIGNED_SPLIT
 from loader.model import TakeAnnotations
 from loader.reader import EgoExOR
-
-UNASSIGNED = "unassigned"
 
 
 def summarize(
@@ -55,7 +53,7 @@ def summarize(
         subj += np.bincount(ann.subject, minlength=len(ENTITIES))
         obj += np.bincount(ann.object, minlength=len(ENTITIES))
         rel += np.bincount(ann.relation, minlength=len(RELATIONS))
-        key = t.split if t.split is not None else UNASSIGNED
+        key = t.split if t.split is not None else UNASSIGNED_SPLIT
         splits[key] = splits.get(key, 0) + t.frames
     return {
         "takes": takes,

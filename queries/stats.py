@@ -8,10 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.store import GraphStore
-from core.vocabulary import SPLITS
-
-UNASSIGNED = "unassigned"
-"""Split name for takes that no split lists (as in loader.inspect)."""
+from core.vocabulary import SPLITS, UNASSIGNED_SPLIT
 
 _TAKES = """
 MATCH (t:Take)-[:HAS_FRAME]->(f:Frame)
@@ -46,7 +43,7 @@ def graph_summary(store: GraphStore) -> dict[str, Any]:
     ]
     splits: dict[str, int] = {name: 0 for name in SPLITS}
     for t in takes:
-        key = t["split"] or UNASSIGNED
+        key = t["split"] or UNASSIGNED_SPLIT
         splits[key] = splits.get(key, 0) + t["frames"]
 
     def counts(field: str) -> dict[str, int]:

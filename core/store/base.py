@@ -75,8 +75,3 @@ class GraphStore(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def frame_from_records(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
-    """A DataFrame with the given columns, even when there are no rows."""
-    return pd.DataFrame(rows, columns=columns)

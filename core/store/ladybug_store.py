@@ -17,7 +17,7 @@ import pandas as pd
 from core.errors import StoreError
 from core.store.base import GraphStore
 from core.store.records import TakeGraph, validate_take_graph
-from core.store.schema import NODES, RELS, TAKE_DELETES, static_rows
+from core.store.schema import NODE_BY_NAME, NODES, RELS, TAKE_DELETES, static_rows
 
 DB_FILE = "graph.lbug"
 
@@ -168,34 +168,29 @@ class LadybugStore(GraphStore):
             raise
 
     def replace_take(self, graph: TakeGraph) -> None:
-        self._require_writable()
-        validate_take_graph(graph)
-        self._conn.execute("BEGIN TRANSACTION")
-        try:
-            self._delete_take_rows(graph.key)
-            self._write_take_rows(graph)
-            self._conn.execute("COMMIT")
-        except BaseException as exc:
-            self._rollback()
-            if isinstance(exc, RuntimeError):
-                raise StoreError(
-                    f"writing take {graph.key} failed and was rolled back: "
-                    f"{_clean_message(str(exc))}"
-                ) from None
-            raise
+        self.replace_takes([graph])
 
     def replace_takes(self, graphs: list[TakeGraph]) -> None:
-        """One transaction for the group (commits are costly here); per take on failure."""
+        """One transaction for the group, since commits are costly here.
+
+        Rows are validated first: a bad take raises after the takes before it are written.
+        """
         self._require_writable()
         for i, graph in enumerate(graphs):
             try:
                 validate_take_graph(graph)
             except StoreError:
-                self.replace_takes(graphs[:i])  # the takes before it still land
+                self._write_group(graphs[:i])
                 raise
-        if len(graphs) <= 1:
-            for graph in graphs:
-                self.replace_take(graph)
+        self._write_group(graphs)
+
+    def _write_group(self, graphs: list[TakeGraph]) -> None:
+        """Replace validated takes in one transaction, all or nothing.
+
+        A failure here is the engine itself (memory, disk). It is not retried take by
+        take: LadybugDB 0.22 keeps the primary keys of a failed COPY.
+        """
+        if not graphs:
             return
         self._conn.execute("BEGIN TRANSACTION")
         try:
@@ -203,16 +198,15 @@ class LadybugStore(GraphStore):
                 self._delete_take_rows(graph.key)
                 self._write_take_rows(graph)
             self._conn.execute("COMMIT")
-        except RuntimeError as exc:
-            # Rows were validated, so this is the engine itself (memory, disk). Retrying
-            # take by take is unsafe: LadybugDB 0.22 keeps the keys of a failed COPY.
+        except BaseException as exc:
             self._rollback()
-            keys = ", ".join(g.key for g in graphs)
-            raise StoreError(
-                f"writing takes {keys} failed and was rolled back: {_clean_message(str(exc))}"
-            ) from None
-        except BaseException:
-            self._rollback()
+            if isinstance(exc, RuntimeError):
+                what = "take" if len(graphs) == 1 else "takes"
+                keys = ", ".join(g.key for g in graphs)
+                raise StoreError(
+                    f"writing {what} {keys} failed and was rolled back: "
+                    f"{_clean_message(str(exc))}"
+                ) from None
             raise
 
     def _rollback(self) -> None:
@@ -234,7 +228,7 @@ class LadybugStore(GraphStore):
             "p.procedure_id = $procedure_id",
             g.procedure,
         )
-        take_cols = [c for c, _ in NODES_BY_NAME["Take"].columns]
+        take_cols = [c for c, _ in NODE_BY_NAME["Take"].columns]
         sets = ", ".join(f"{c}: ${c}" for c in take_cols)
         conn.execute(f"CREATE (:Take {{{sets}}})", {c: g.take[c] for c in take_cols})
         conn.execute(
@@ -273,7 +267,7 @@ class LadybugStore(GraphStore):
     def _copy(self, table: str, rows: pd.DataFrame) -> None:
         if rows.empty:
             return
-        frame = rows[NODES_BY_NAME[table].column_names]  # noqa: F841 - read by COPY by name
+        frame = rows[NODE_BY_NAME[table].column_names]  # noqa: F841 - read by COPY by name
         self._conn.execute(f"COPY {table} FROM frame")
 
     def _copy_rel(self, table: str, rows: pd.DataFrame) -> None:
@@ -294,7 +288,6 @@ class LadybugStore(GraphStore):
             self._conn = None
 
 
-NODES_BY_NAME = {n.name: n for n in NODES}
 
 
 def _from_take(take_key: str, nodes: pd.DataFrame) -> pd.DataFrame:

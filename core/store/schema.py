@@ -137,9 +137,6 @@ def bucket_key(take: str, bucket: int) -> str:
     """
     return f"{take}#{bucket}"
 
-PER_TAKE_NODES = ("Frame", "Entity", "Interaction", "Prediction")
-"""Labels whose nodes belong to one take (property `take`) and go when it is replaced."""
-
 TAKE_DELETES: tuple[str, ...] = (
     "MATCH (:Take {key: $k})-[:HAS_FRAME]->(:Frame)-[:SHOWS_PREDICTION]->(p:Prediction) "
     "WITH DISTINCT p DETACH DELETE p",
