@@ -105,6 +105,7 @@ def build_take_graph(
             "annotated_before": np.concatenate([[0], np.cumsum(annotated)])[iv.start],
         }
     )
+    interactions["action"] = interactions["relation"] + " " + interactions["object"]
     ent_prefix = f"{tk}/"
     has_subject = pd.DataFrame({"src": ikeys, "dst": ent_prefix + subj.astype(str)})
     has_object = pd.DataFrame({"src": ikeys, "dst": ent_prefix + obj.astype(str)})

@@ -99,6 +99,7 @@ NODES: tuple[NodeTable, ...] = (
             *_INTERVAL,
             ("start_bucket", "STRING"),
             ("annotated_before", "INT64"),
+            ("action", "STRING"),
         ),
     ),
     NodeTable("Run", (("key", "STRING"), ("created", "STRING"), ("description", "STRING"))),
@@ -125,7 +126,7 @@ NODE_BY_NAME = {n.name: n for n in NODES}
 BUCKET_FRAMES = 16
 """Width in frames of the time buckets named by `Interaction.start_bucket`."""
 
-LAYOUT_VERSION = "2"
+LAYOUT_VERSION = "3"
 """Bumped when the rows written for a take change shape, so a reload rewrites old takes."""
 
 
@@ -154,6 +155,9 @@ NEO4J_INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Interaction", ("take",)),
     ("Interaction", ("take", "subject")),
     ("Interaction", ("start_bucket",)),
+    # Allen joins seek b by (take, start_frame) range and read every other value
+    # from the index entry, never from the node store (docs/graph-model.md)
+    ("Interaction", ("take", "start_frame", "end_frame", "subject", "action")),
     ("Prediction", ("run", "take")),
     ("Prediction", ("take",)),
 )

@@ -28,23 +28,37 @@ ALLEN_RELATIONS = ("before", "meets", "overlaps", "starts", "during", "finishes"
 
 # a = the pair's interval that starts first (on a tie: the longer one, then the role
 # that sorts first); `rel` is b's relation as seen from a, then turned to x/y above.
-# Candidate pairs come from a join on time buckets, not from every pair in a take:
-# b must start in [a.start, a.end + 1 + before_window], so a names the buckets that
-# range reaches and b is found by its own start bucket (hashed or indexed). Pairs are
-# counted per take and action before the strings are flipped and summed.
-_CYPHER = f"""
+# Candidate pairs are only those where b starts in [a.start, a.end + 1 + before_window],
+# never every pair in a take. How b is found differs per engine (docs/graph-model.md):
+# Neo4j seeks a composite index on (take, start_frame) by range and reads b's other
+# values from the same index entry; LadybugDB hash-joins a's reachable time buckets
+# with b's start bucket. Pairs are counted per take and action before the roles and
+# actions are flipped into x/y and summed.
+_A = f"""
 MATCH (a:Interaction)
 WHERE a.subject IN {ROLE_LIST} AND a.take = coalesce($take, a.take)
-WITH a.take AS take, a.subject AS ra, a.relation + ' ' + a.object AS xa,
-     a.start_frame AS s1, a.end_frame AS e1
+WITH a.take AS take, a.subject AS ra, a.action AS xa, a.start_frame AS s1, a.end_frame AS e1
+"""
+
+_B_BY_INDEX_RANGE = f"""
+MATCH (b:Interaction)
+WHERE b.take = take AND b.start_frame >= s1 AND b.start_frame <= e1 + 1 + $before_window
+  AND b.end_frame IS NOT NULL AND b.subject IN {ROLE_LIST} AND b.action IS NOT NULL
+WITH take, ra, xa, s1, e1, b.subject AS rb, b.action AS xb, b.start_frame AS s2, b.end_frame AS e2
+"""
+
+_B_BY_BUCKET = f"""
 UNWIND range(s1 / {BUCKET_FRAMES}, (e1 + 1 + $before_window) / {BUCKET_FRAMES}) AS bucket
-WITH take, ra, xa, s1, e1, take + '#' + TO_TEXT(bucket) AS reach
+WITH take, ra, xa, s1, e1, take + '#' + string(bucket) AS reach
 MATCH (b:Interaction)
 WHERE b.start_bucket = reach AND b.subject IN {ROLE_LIST}
-WITH take, ra, xa, s1, e1, b.subject AS rb, b.relation + ' ' + b.object AS xb,
-     b.start_frame AS s2, b.end_frame AS e2
-WHERE ra <> rb AND s2 <= e1 + 1 + $before_window
-  AND (s1 < s2 OR (s1 = s2 AND (e1 > e2 OR (e1 = e2 AND ra < rb))))
+WITH take, ra, xa, s1, e1, b.subject AS rb, b.action AS xb, b.start_frame AS s2, b.end_frame AS e2
+WHERE s2 <= e1 + 1 + $before_window
+"""
+
+_PAIRS = """
+WITH take, ra, xa, s1, e1, rb, xb, s2, e2
+WHERE ra <> rb AND (s1 < s2 OR (s1 = s2 AND (e1 > e2 OR (e1 = e2 AND ra < rb))))
 WITH take, ra, xa, rb, xb,
      CASE
        WHEN e1 + 1 < s2 THEN 'before'
@@ -75,8 +89,8 @@ ALLEN = register(
             "between the actions of different roles in the same take, counted per pair "
             "of (role, action); 'before' only within before_window frames."
         ),
-        cypher=_CYPHER.replace("TO_TEXT", "toString"),
-        variants={"embedded": _CYPHER.replace("TO_TEXT", "string")},
+        cypher=_A + _B_BY_INDEX_RANGE + _PAIRS,
+        variants={"embedded": _A + _B_BY_BUCKET + _PAIRS},
         params=(
             Param(
                 "before_window",
