@@ -89,8 +89,13 @@ def ensure_jars(lib_dir: Path, log: Callable[[str], None] = lambda _m: None) -> 
     shutil.copyfile(POM, build / "pom.xml")
     log(f"resolving Neo4j {version} with Maven into {lib_dir} (first time only, ~125 MB)")
     cmd = [
-        mvn, "-B", "-q", "-f", str(build / "pom.xml"),
-        "dependency:copy-dependencies", "-DincludeScope=runtime",
+        mvn,
+        "-B",
+        "-q",
+        "-f",
+        str(build / "pom.xml"),
+        "dependency:copy-dependencies",
+        "-DincludeScope=runtime",
         f"-DoutputDirectory={staging}",
     ]
     try:
@@ -99,8 +104,7 @@ def ensure_jars(lib_dir: Path, log: Callable[[str], None] = lambda _m: None) -> 
         )
     except subprocess.TimeoutExpired:
         raise Neo4jServerError(
-            f"Maven did not finish resolving org.neo4j:neo4j:{version} "
-            f"within {_MVN_TIMEOUT:.0f}s"
+            f"Maven did not finish resolving org.neo4j:neo4j:{version} within {_MVN_TIMEOUT:.0f}s"
         ) from None
     if done.returncode != 0 or not any(staging.glob("neo4j-*.jar")):
         shutil.rmtree(staging, ignore_errors=True)

@@ -78,16 +78,24 @@ def _set_initial_password(java: str, paths: Neo4jPaths, password: str) -> None:
     """Run `neo4j-admin dbms set-initial-password` from the jars, via a private argfile."""
     argfile = paths.run / "set-initial-password.args"
     args = [
-        "-cp", f"{paths.lib}/*", "org.neo4j.cli.AdminTool",
-        "dbms", "set-initial-password", password,
+        "-cp",
+        f"{paths.lib}/*",
+        "org.neo4j.cli.AdminTool",
+        "dbms",
+        "set-initial-password",
+        password,
     ]
     paths.run.mkdir(parents=True, exist_ok=True)
     _write_private(argfile, "\n".join(_quote(a) for a in args) + "\n")
     env = {**os.environ, "NEO4J_HOME": str(paths.home), "NEO4J_CONF": str(paths.conf)}
     try:
         done = subprocess.run(
-            [java, f"@{argfile}"], capture_output=True, text=True, env=env,
-            timeout=_ADMIN_TIMEOUT, check=False,
+            [java, f"@{argfile}"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=_ADMIN_TIMEOUT,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         raise Neo4jServerError(

@@ -142,9 +142,14 @@ def _launch(java: str, paths: Neo4jPaths) -> int:
     env = {**os.environ, "NEO4J_HOME": str(paths.home), "NEO4J_CONF": str(paths.conf)}
     with open(paths.console_log, "ab") as console:
         proc = subprocess.Popen(
-            server_command(java, paths), cwd=paths.home, env=env,
-            stdin=subprocess.DEVNULL, stdout=console, stderr=subprocess.STDOUT,
-            start_new_session=True, close_fds=True,
+            server_command(java, paths),
+            cwd=paths.home,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=console,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            close_fds=True,
         )
     _children.append(proc)
     paths.pid_file.write_text(f"{proc.pid}\n")
@@ -165,9 +170,7 @@ def _wait_for_bolt(paths: Neo4jPaths, pid: int, uri: str, password: str, timeout
                 + log_tail(paths, password)
             )
         try:
-            with GraphDatabase.driver(
-                uri, auth=(USER, password), connection_timeout=2.0
-            ) as driver:
+            with GraphDatabase.driver(uri, auth=(USER, password), connection_timeout=2.0) as driver:
                 driver.verify_connectivity()
             return
         except AuthError:

@@ -9,22 +9,67 @@ from __future__ import annotations
 from core.errors import UnknownNameError
 
 ENTITIES: tuple[str, ...] = (
-    "anesthetist", "anesthesia_equipment", "antiseptic", "assistant", "bin",
-    "body_marker", "circulator", "cotton", "curette", "dressing_material",
-    "forceps", "gloves", "head_surgeon", "health_monitor", "herbal_disk",
-    "instrument_table", "instruments", "microscope", "microscope_controller",
-    "microscope_eye", "microscope_screen", "needle", "operating_room",
-    "operating_table", "patient", "scalpel", "scissors", "syringe",
-    "tissue_mark", "tissue_paper", "ultrasound_gel", "ultrasound_machine",
-    "ultrasound_probe", "ultrasound_screen", "unsterile_instruments", "vertebrae",
+    "anesthetist",
+    "anesthesia_equipment",
+    "antiseptic",
+    "assistant",
+    "bin",
+    "body_marker",
+    "circulator",
+    "cotton",
+    "curette",
+    "dressing_material",
+    "forceps",
+    "gloves",
+    "head_surgeon",
+    "health_monitor",
+    "herbal_disk",
+    "instrument_table",
+    "instruments",
+    "microscope",
+    "microscope_controller",
+    "microscope_eye",
+    "microscope_screen",
+    "needle",
+    "operating_room",
+    "operating_table",
+    "patient",
+    "scalpel",
+    "scissors",
+    "syringe",
+    "tissue_mark",
+    "tissue_paper",
+    "ultrasound_gel",
+    "ultrasound_machine",
+    "ultrasound_probe",
+    "ultrasound_screen",
+    "unsterile_instruments",
+    "vertebrae",
 )
 
 RELATIONS: tuple[str, ...] = (
-    "anaesthetising", "applying", "aspirating", "looking", "closeto",
-    "controlling", "cutting", "disinfection", "dressing", "dropping",
-    "entering", "holding", "injecting", "inserting", "lyingon",
-    "manipulating", "positioning", "preparing", "removing", "scanning",
-    "touching", "wearing",
+    "anaesthetising",
+    "applying",
+    "aspirating",
+    "looking",
+    "closeto",
+    "controlling",
+    "cutting",
+    "disinfection",
+    "dressing",
+    "dropping",
+    "entering",
+    "holding",
+    "injecting",
+    "inserting",
+    "lyingon",
+    "manipulating",
+    "positioning",
+    "preparing",
+    "removing",
+    "scanning",
+    "touching",
+    "wearing",
 )
 
 NONE_RELATION = "none"
@@ -63,10 +108,19 @@ ROLES: tuple[str, ...] = ("head_surgeon", "assistant", "circulator", "anesthetis
 EGO_ROLES: tuple[str, ...] = ("head_surgeon", "assistant", "circulator", "anesthetist")
 
 CAMERA_TYPE_IDS: dict[str, int] = {
-    "head_surgeon": 1, "assistant": 2, "circulator": 3, "anesthetist": 4,
-    "or_light": 5, "microscope": 6,
-    "external_1": 7, "external_2": 8, "external_3": 9, "external_4": 10, "external_5": 11,
-    "simstation": 12, "ultrasound": 13,
+    "head_surgeon": 1,
+    "assistant": 2,
+    "circulator": 3,
+    "anesthetist": 4,
+    "or_light": 5,
+    "microscope": 6,
+    "external_1": 7,
+    "external_2": 8,
+    "external_3": 9,
+    "external_4": 10,
+    "external_5": 11,
+    "simstation": 12,
+    "ultrasound": 13,
 }
 CAMERA_TYPE_NAMES: dict[int, str] = {v: k for k, v in CAMERA_TYPE_IDS.items()}
 BLANK_CAMERA_ID = -1
@@ -145,14 +199,17 @@ ENTITY_KINDS: dict[str, str] = {
     **{
         e: "device"
         for e in (
-            "anesthesia_equipment", "health_monitor", "microscope", "microscope_controller",
-            "microscope_eye", "microscope_screen", "ultrasound_machine", "ultrasound_screen",
+            "anesthesia_equipment",
+            "health_monitor",
+            "microscope",
+            "microscope_controller",
+            "microscope_eye",
+            "microscope_screen",
+            "ultrasound_machine",
+            "ultrasound_screen",
         )
     },
-    **{
-        e: "furniture"
-        for e in ("operating_table", "instrument_table", "bin", "operating_room")
-    },
+    **{e: "furniture" for e in ("operating_table", "instrument_table", "bin", "operating_room")},
     **{e: "anatomy" for e in ("vertebrae", "tissue_mark")},
 }
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from core.store.records import TakeGraph
+from core.store.records import TakeGraph, require_distinct_takes
 
 
 class GraphStore(ABC):
@@ -50,6 +50,7 @@ class GraphStore(ABC):
         Either way the outcome is per take: if one fails, the takes before it are
         stored, it is absent (or as it was), and its error is raised.
         """
+        require_distinct_takes(graphs)
         for graph in graphs:
             self.replace_take(graph)
 

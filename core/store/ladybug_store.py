@@ -1,14 +1,14 @@
 """The embedded backend: LadybugDB (the maintained fork of Kuzu) in a directory.
 
 One read-write process per database; read-only opens work beside it. Takes are
-written with bulk COPY from DataFrames inside one transaction per take.
+written with bulk COPY from DataFrames, a group of takes per transaction.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ import pandas as pd
 
 from core.errors import StoreError
 from core.store.base import GraphStore
-from core.store.records import TakeGraph, validate_take_graph
+from core.store.records import TakeGraph, require_distinct_takes, validate_take_graph
 from core.store.schema import NODE_BY_NAME, NODES, RELS, TAKE_DELETES, static_rows
 
 DB_FILE = "graph.lbug"
@@ -81,7 +81,15 @@ def _friendly(exc: Exception, db_dir: Path) -> StoreError:
 
 
 class LadybugStore(GraphStore):
-    """GraphStore on an embedded LadybugDB directory."""
+    """GraphStore on an embedded LadybugDB directory.
+
+    Checkpoints are ours, not the engine's: its automatic checkpoint after every
+    commit costs more the bigger the graph, which made loading grow faster than the
+    data. A writer checkpoints when the rows committed since its last checkpoint
+    reach the rows it checkpointed before (so O(log n) times in a load), and on
+    close. A crash loses at most the takes since the last checkpoint, fingerprints
+    included, so a rerun loads exactly those again.
+    """
 
     backend = "embedded"
 
@@ -100,11 +108,16 @@ class LadybugStore(GraphStore):
             if not read_only:
                 self.db_dir.mkdir(parents=True, exist_ok=True)
             self._db = ladybug.Database(
-                str(path), read_only=read_only, buffer_pool_size=buffer_pool_bytes()
+                str(path),
+                read_only=read_only,
+                buffer_pool_size=buffer_pool_bytes(),
+                auto_checkpoint=read_only,
             )
             self._conn = ladybug.Connection(self._db)
         except RuntimeError as exc:
             raise _friendly(exc, self.db_dir) from None
+        self._rows_checkpointed = 0
+        self._rows_since_checkpoint = 0
 
     # -- reading ---------------------------------------------------------
     def query(
@@ -176,6 +189,7 @@ class LadybugStore(GraphStore):
         Rows are validated first: a bad take raises after the takes before it are written.
         """
         self._require_writable()
+        require_distinct_takes(graphs)
         for i, graph in enumerate(graphs):
             try:
                 validate_take_graph(graph)
@@ -187,6 +201,8 @@ class LadybugStore(GraphStore):
     def _write_group(self, graphs: list[TakeGraph]) -> None:
         """Replace validated takes in one transaction, all or nothing.
 
+        Each table gets one COPY for the whole group: a COPY into a non-empty table
+        costs more as the table grows, so per-take COPYs made loading superlinear.
         A failure here is the engine itself (memory, disk). It is not retried take by
         take: LadybugDB 0.22 keeps the primary keys of a failed COPY.
         """
@@ -194,9 +210,9 @@ class LadybugStore(GraphStore):
             return
         self._conn.execute("BEGIN TRANSACTION")
         try:
-            for graph in graphs:
-                self._delete_take_rows(graph.key)
-                self._write_take_rows(graph)
+            for key in self._stored_takes([g.key for g in graphs]):
+                self._delete_take_rows(key)
+            self._write_rows(graphs)
             self._conn.execute("COMMIT")
         except BaseException as exc:
             self._rollback()
@@ -204,10 +220,27 @@ class LadybugStore(GraphStore):
                 what = "take" if len(graphs) == 1 else "takes"
                 keys = ", ".join(g.key for g in graphs)
                 raise StoreError(
-                    f"writing {what} {keys} failed and was rolled back: "
-                    f"{_clean_message(str(exc))}"
+                    f"writing {what} {keys} failed and was rolled back: {_clean_message(str(exc))}"
                 ) from None
             raise
+        self._committed(sum(len(g.frames) + len(g.shows) for g in graphs))
+
+    def _committed(self, rows: int) -> None:
+        """Checkpoint once the rows since the last checkpoint reach those checkpointed before."""
+        self._rows_since_checkpoint += rows
+        if self._rows_since_checkpoint >= self._rows_checkpointed:
+            self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """Write committed transactions into the database file (see the class docstring)."""
+        try:
+            self._conn.execute("CHECKPOINT")
+        except RuntimeError as exc:
+            raise StoreError(
+                f"embedded database {self.db_dir}: checkpoint failed: {_clean_message(str(exc))}"
+            ) from None
+        self._rows_checkpointed += self._rows_since_checkpoint
+        self._rows_since_checkpoint = 0
 
     def _rollback(self) -> None:
         """Roll back, unless the engine already did when a statement failed."""
@@ -217,44 +250,59 @@ class LadybugStore(GraphStore):
             if "no active transaction" not in str(exc).lower():
                 raise
 
+    def _stored_takes(self, keys: list[str]) -> list[str]:
+        """Those of `keys` already in the graph (only they need deleting first)."""
+        result = self._conn.execute(
+            "MATCH (t:Take) WHERE t.key IN $keys RETURN t.key", {"keys": keys}
+        )
+        assert not isinstance(result, list)
+        found = []
+        while result.has_next():
+            found.append(str(result.get_next()[0]))
+        return found
+
     def _delete_take_rows(self, take_key: str) -> None:
         for statement in TAKE_DELETES:
             self._conn.execute(statement, {"k": take_key})
 
-    def _write_take_rows(self, g: TakeGraph) -> None:
+    def _write_rows(self, graphs: list[TakeGraph]) -> None:
         conn = self._conn
+        procedures = {str(g.procedure["key"]): g.procedure for g in graphs}
         conn.execute(
-            "MERGE (p:Procedure {key: $key}) SET p.surgery_type = $surgery_type, "
-            "p.procedure_id = $procedure_id",
-            g.procedure,
+            "UNWIND $rows AS r MERGE (p:Procedure {key: r.key}) "
+            "SET p.surgery_type = r.surgery_type, p.procedure_id = r.procedure_id",
+            {"rows": list(procedures.values())},
         )
-        take_cols = [c for c, _ in NODE_BY_NAME["Take"].columns]
-        sets = ", ".join(f"{c}: ${c}" for c in take_cols)
-        conn.execute(f"CREATE (:Take {{{sets}}})", {c: g.take[c] for c in take_cols})
-        conn.execute(
-            "MATCH (p:Procedure {key: $p}), (t:Take {key: $t}) CREATE (p)-[:HAS_TAKE]->(t)",
-            {"p": g.procedure["key"], "t": g.key},
-        )
-        if g.take["split"]:
-            conn.execute(
-                "MATCH (s:Split {key: $s}), (t:Take {key: $t}) CREATE (t)-[:IN_SPLIT]->(s)",
-                {"s": g.take["split"], "t": g.key},
-            )
-        for source in g.sources["dst"]:
-            conn.execute("MERGE (s:Source {key: $k})", {"k": source})
-        self._copy("Frame", g.frames)
-        self._copy("Entity", g.entities)
-        self._copy("Interaction", g.interactions)
-        self._copy_rel("HAS_SOURCE", g.sources)
-        self._copy_rel("HAS_FRAME", _from_take(g.key, g.frames))
-        self._copy_rel("NEXT", g.next)
-        self._copy_rel("HAS_ENTITY", _from_take(g.key, g.entities))
+        sources = sorted({s for g in graphs for s in g.sources["dst"]})
+        conn.execute("UNWIND $keys AS k MERGE (:Source {key: k})", {"keys": sources})
+        takes = pd.DataFrame([g.take for g in graphs])
+        self._copy("Take", takes)
         self._copy_rel(
-            "INSTANCE_OF", pd.DataFrame({"src": g.entities["key"], "dst": g.entities["name"]})
+            "HAS_TAKE",
+            pd.DataFrame({"src": [g.procedure["key"] for g in graphs], "dst": takes["key"]}),
         )
-        self._copy_rel("HAS_SUBJECT", g.has_subject)
-        self._copy_rel("HAS_OBJECT", g.has_object)
-        self._copy_rel("SHOWS", g.shows)
+        in_split = takes[takes["split"].astype(bool)]
+        self._copy_rel("IN_SPLIT", pd.DataFrame({"src": in_split["key"], "dst": in_split["split"]}))
+
+        def rows(part: Callable[[TakeGraph], pd.DataFrame]) -> pd.DataFrame:
+            return pd.concat([part(g) for g in graphs], ignore_index=True)
+
+        frames, entities = rows(lambda g: g.frames), rows(lambda g: g.entities)
+        self._copy("Frame", frames)
+        self._copy("Entity", entities)
+        self._copy("Interaction", rows(lambda g: g.interactions))
+        self._copy_rel("HAS_SOURCE", rows(lambda g: g.sources))
+        self._copy_rel("HAS_FRAME", pd.DataFrame({"src": frames["take"], "dst": frames["key"]}))
+        self._copy_rel("NEXT", rows(lambda g: g.next))
+        self._copy_rel(
+            "HAS_ENTITY", pd.DataFrame({"src": entities["take"], "dst": entities["key"]})
+        )
+        self._copy_rel(
+            "INSTANCE_OF", pd.DataFrame({"src": entities["key"], "dst": entities["name"]})
+        )
+        self._copy_rel("HAS_SUBJECT", rows(lambda g: g.has_subject))
+        self._copy_rel("HAS_OBJECT", rows(lambda g: g.has_object))
+        self._copy_rel("SHOWS", rows(lambda g: g.shows))
 
     def copy_nodes(self, table: str, rows: pd.DataFrame) -> None:
         """Bulk-append rows to a node table (used for predictions)."""
@@ -282,16 +330,15 @@ class LadybugStore(GraphStore):
 
     def close(self) -> None:
         conn = getattr(self, "_conn", None)
-        if conn is not None:
+        if conn is None:
+            return
+        try:
+            if not self.read_only:
+                self.checkpoint()
+        finally:
             conn.close()
             self._db.close()
             self._conn = None
-
-
-
-
-def _from_take(take_key: str, nodes: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({"src": take_key, "dst": nodes["key"]})
 
 
 _LOCATION = re.compile(r"\s+at\s+/\S+")

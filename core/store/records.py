@@ -60,3 +60,13 @@ def validate_take_graph(g: TakeGraph) -> None:
             missing = set(df[column]) - node_keys[label]
             if missing:
                 fail(f"{rel} points at unknown {label} {sorted(missing)[0]!r}")
+
+
+def require_distinct_takes(graphs: list[TakeGraph]) -> None:
+    """Refuse a write that names one take twice: which copy should win is unclear."""
+    from core.errors import StoreError
+
+    keys = [g.key for g in graphs]
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    if twice:
+        raise StoreError(f"take {twice[0]} is given twice in one write; nothing was written")

@@ -138,6 +138,7 @@ def bucket_key(take: str, bucket: int) -> str:
     """
     return f"{take}#{bucket}"
 
+
 TAKE_DELETES: tuple[str, ...] = (
     "MATCH (:Take {key: $k})-[:HAS_FRAME]->(:Frame)-[:SHOWS_PREDICTION]->(p:Prediction) "
     "WITH DISTINCT p DETACH DELETE p",

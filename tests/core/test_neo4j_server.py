@@ -23,8 +23,13 @@ REPO = Path(__file__).resolve().parents[2]
 def orgraph(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real `orgraph` command line in a child process."""
     return subprocess.run(
-        [sys.executable, "-m", "orgraph.cli", *args], cwd=REPO, env=env or dict(os.environ),
-        capture_output=True, text=True, timeout=300, check=False,
+        [sys.executable, "-m", "orgraph.cli", *args],
+        cwd=REPO,
+        env=env or dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 
@@ -129,8 +134,9 @@ def test_password_not_in_server_logs_or_command_line(local_neo4j: tuple[str, str
 
 @pytest.mark.usefixtures("java_and_maven")
 def test_port_in_use_is_named(tmp_path: Path, listening_socket: int) -> None:
-    out = orgraph("neo4j", "start", env=isolated_env(tmp_path, os.environ["PATH"],
-                                                     listening_socket))
+    out = orgraph(
+        "neo4j", "start", env=isolated_env(tmp_path, os.environ["PATH"], listening_socket)
+    )
     assert out.returncode == 1
     assert out.stderr.startswith(f"error: port {listening_socket} on 127.0.0.1 is already in use")
     assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1

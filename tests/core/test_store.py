@@ -151,3 +151,32 @@ def test_group_write_keeps_takes_before_a_failure(writable_store: GraphStore) ->
     fixed = build_take_graph(take_annotations(2, ROWS, ANNOTATED))
     writable_store.replace_takes([good, fixed, later])
     assert set(writable_store.take_fingerprints()) == {"MISS/1/1", "MISS/1/2", "MISS/1/3"}
+
+
+def test_group_replace_of_stored_and_new_takes(writable_store: GraphStore) -> None:
+    first = build_take_graph(take_annotations(1, ROWS, ANNOTATED))
+    writable_store.replace_takes([first])
+    # take 1 changes (one row fewer), take 2 is new: both in one group
+    changed = build_take_graph(take_annotations(1, ROWS[:-1], ANNOTATED))
+    new = build_take_graph(take_annotations(2, ROWS, ANNOTATED))
+    writable_store.replace_takes([changed, new])
+    assert counts(writable_store)["Take"] == 2
+    df = writable_store.query("MATCH (i:Interaction) RETURN i.take AS t, count(*) AS n ORDER BY t")
+    # take 1 lost its second scalpel interval (frame 4); take 2 has all four
+    assert df.values.tolist() == [["MISS/1/1", 3], ["MISS/1/2", 4]]
+    df = writable_store.query(
+        "MATCH (t:Take)-[:HAS_FRAME]->(f:Frame) RETURN t.key AS tk, count(f) AS n ORDER BY tk"
+    )
+    assert df.values.tolist() == [["MISS/1/1", 8], ["MISS/1/2", 8]]
+    df = writable_store.query(
+        "MATCH (:Procedure)-[:HAS_TAKE]->(t:Take)-[:IN_SPLIT]->(s:Split) "
+        "RETURN t.key AS tk, s.key AS sk ORDER BY tk"
+    )
+    assert df.values.tolist() == [["MISS/1/1", "train"], ["MISS/1/2", "train"]]
+
+
+def test_a_take_given_twice_writes_nothing(writable_store: GraphStore) -> None:
+    graph = build_take_graph(take_annotations(1, ROWS, ANNOTATED))
+    with pytest.raises(StoreError, match="MISS/1/1 is given twice"):
+        writable_store.replace_takes([graph, graph])
+    assert writable_store.take_fingerprints() == {}

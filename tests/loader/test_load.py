@@ -175,3 +175,53 @@ def test_second_embedded_writer_gets_a_clear_message(tmp_path: Path, tiny_datase
             [*args, "stats", "--json", "--db", str(db)], capture_output=True, text=True, timeout=120
         )
         assert reader.returncode == 0 and '"frames": 0' in reader.stdout
+
+
+_KILLED_LOAD = """
+import os, sys
+from pathlib import Path
+import loader.load as L
+from core.settings import Settings
+from core.store import open_store
+
+L.GROUP_TRIPLETS = 1  # one take per transaction, so checkpoints fall between takes
+files, splits, db, after = sys.argv[1].split(","), sys.argv[2], sys.argv[3], int(sys.argv[4])
+written = []
+
+def maybe_die(key):
+    written.append(key)
+    if len(written) == after:
+        os._exit(9)  # like kill -9: no close, no checkpoint
+
+with open_store(Settings(backend="embedded", db=Path(db)), read_only=False) as store:
+    L.load(store, L.LoadOptions(tuple(Path(f) for f in files), Path(splits)),
+           progress=False, workers=1, on_written=maybe_die)
+"""
+
+
+def test_embedded_load_killed_midway_reruns_to_a_clean_graph(tiny_dataset, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    db = tmp_path / "db"
+    files = ",".join(str(f) for f in tiny_dataset.files)
+    after = len(tiny_dataset.takes) - 1
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILLED_LOAD, files, str(tiny_dataset.splits), str(db), str(after)],
+        capture_output=True,
+        text=True,
+    )
+    assert killed.returncode == 9, killed.stderr
+    settings = Settings(backend="embedded", db=db)
+    with open_store(settings) as store:
+        survived = store.query("MATCH (t:Take) RETURN t.key AS k, t.frames AS n")
+        frames = store.query("MATCH (t:Take)-[:HAS_FRAME]->(f) RETURN t.key AS k, count(f) AS n")
+    # what survived is whole takes: at least the first (checkpointed), never all
+    assert 1 <= len(survived) < len(tiny_dataset.takes)
+    assert dict(zip(survived["k"], survived["n"], strict=True)) == dict(
+        zip(frames["k"], frames["n"], strict=True)
+    )
+    with open_store(settings, read_only=False) as store:
+        report = load(store, options(tiny_dataset), progress=False)
+        assert sorted(report.skipped) == sorted(survived["k"])
+        assert graph_summary(store) == h5_summary(tiny_dataset)
