@@ -26,8 +26,8 @@ def buffer_pool_bytes() -> int:
     """Page cache of the engine: $ORGRAPH_BUFFER_POOL_MB, or 0 for the engine's default.
 
     The default (most of the machine's memory, used only as the graph needs it) is
-    kept because a transaction's pages cannot be evicted: 2 GB was too small for
-    writing 5x the EgoExOR scale.
+    kept. A write group's pages cannot be evicted, so a cap must hold one group:
+    1024 MB loaded 5x the EgoExOR scale.
     """
     raw = os.environ.get("ORGRAPH_BUFFER_POOL_MB", "0")
     if raw == "0":
