@@ -55,8 +55,9 @@ def prepare(work: Path, scale: str, rgb: tuple[int, int]) -> tuple[Settings, lis
 
 def longest_take(settings: Settings) -> tuple[str, int]:
     with open_store(settings) as store:
-        df = store.query("MATCH (t:Take) RETURN t.key AS take, t.frames AS frames "
-                         "ORDER BY frames DESC LIMIT 1")
+        df = store.query(
+            "MATCH (t:Take) RETURN t.key AS take, t.frames AS frames ORDER BY frames DESC LIMIT 1"
+        )
     return str(df["take"][0]), int(df["frames"][0])
 
 
@@ -125,24 +126,33 @@ def main() -> None:
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     h, w = (int(v) for v in args.rgb.lower().split("x"))
     settings, files = prepare(args.work, args.scale, (h, w))
-    os.environ.update(ORGRAPH_BACKEND="embedded", ORGRAPH_DB=str(settings.db),
-                      ORGRAPH_RUNS=str(args.work / "runs"))
+    os.environ.update(
+        ORGRAPH_BACKEND="embedded",
+        ORGRAPH_DB=str(settings.db),
+        ORGRAPH_RUNS=str(args.work / "runs"),
+    )
     take, frames = longest_take(settings)
     print(f"\nscale {args.scale}, take {take} ({frames} frames), RGB {h}x{w}, AppTest")
     renders = first_renders(take)
     print(f"\n{'page':<14} {'first render':>12} {'target':>8} {'ratio':>7}")
     for name, secs in renders.items():
-        print(f"{name:<14} {secs:>11.2f}s {FIRST_RENDER_S:>7.1f}s {secs / FIRST_RENDER_S:>7.2f}"
-              f"  {'ok' if secs <= FIRST_RENDER_S else 'OVER'}")
+        print(
+            f"{name:<14} {secs:>11.2f}s {FIRST_RENDER_S:>7.1f}s {secs / FIRST_RENDER_S:>7.2f}"
+            f"  {'ok' if secs <= FIRST_RENDER_S else 'OVER'}"
+        )
     steps = stepping(take, min(args.steps, frames - 1))
     base = direct_step(settings, files, take, min(args.steps, frames - 1))
     p50, p95 = statistics.median(steps), sorted(steps)[int(0.95 * (len(steps) - 1))]
     b50 = statistics.median(base)
-    print(f"\nframe step (Next): p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
-          f"target {STEP_S * 1000:.0f} ms (p95/target {p95 / STEP_S:.2f}) "
-          f"{'ok' if p95 <= STEP_S else 'OVER'}")
-    print(f"baseline (same reads, no dashboard): p50 {b50 * 1000:.1f} ms; "
-          f"dashboard/baseline {p50 / b50:.1f}x")
+    print(
+        f"\nframe step (Next): p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+        f"target {STEP_S * 1000:.0f} ms (p95/target {p95 / STEP_S:.2f}) "
+        f"{'ok' if p95 <= STEP_S else 'OVER'}"
+    )
+    print(
+        f"baseline (same reads, no dashboard): p50 {b50 * 1000:.1f} ms; "
+        f"dashboard/baseline {p50 / b50:.1f}x"
+    )
 
 
 if __name__ == "__main__":

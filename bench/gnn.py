@@ -62,8 +62,9 @@ def _store(args: argparse.Namespace, work: Path) -> Settings:
         print(f"reusing the loaded store {args.db}")
         return Settings(backend="embedded", db=args.db)
     t0 = time.perf_counter()
-    ds = generate(work / "h5", scale=args.scale, seed=0, merged=True, rgb=_rgb(args.rgb),
-                  progress=False)
+    ds = generate(
+        work / "h5", scale=args.scale, seed=0, merged=True, rgb=_rgb(args.rgb), progress=False
+    )
     settings = Settings(backend="embedded", db=work / "db")
     t1 = time.perf_counter()
     with open_store(settings, read_only=False) as store:
@@ -88,29 +89,37 @@ def main() -> None:
         with open_store(settings) as store:
             rep = export(store, work / "export", progress=False, force=True)
         graphs = sum(rep.graphs.values())
-        print(f"export: {graphs} frame graphs in {rep.seconds:.1f}s "
-              f"({graphs / rep.seconds:.0f} frames/s)")
+        print(
+            f"export: {graphs} frame graphs in {rep.seconds:.1f}s "
+            f"({graphs / rep.seconds:.0f} frames/s)"
+        )
         cfg = TrainConfig(data=str(work / "export"), epochs=args.epochs)
         os.environ["ORGRAPH_THREADS"] = str(args.threads)
         train(cfg, work / "run", progress=False)
         last = (work / "run" / "metrics.jsonl").read_text().splitlines()[-1]
-        print(f"training: {json.loads(last)['train_frames_per_s']:.0f} frames/s "
-              "(GNN and MLP steps together)")
+        print(
+            f"training: {json.loads(last)['train_frames_per_s']:.0f} frames/s "
+            "(GNN and MLP steps together)"
+        )
         models = load_models(work / "run")
         net = load_net(models, "gnn")
         packed = PackedSplit(EgoExORSceneGraphs(work / "export", "test"))
         prior = FrequencyPrior.from_state(models["prior"])
         n = len(packed)
         t_prior = _timed(lambda: predict_prior(prior, packed))
-        print(f"inference on {n} test frames ({packed.num_pairs} pairs), best of 5; "
-              f"frequency prior {n / t_prior:.0f} frames/s")
+        print(
+            f"inference on {n} test frames ({packed.num_pairs} pairs), best of 5; "
+            f"frequency prior {n / t_prior:.0f} frames/s"
+        )
         for threads in sorted({1, args.threads}):
             torch.set_num_threads(threads)
             t_gnn = _timed(lambda: predict_probs(net, packed, cfg.passes))
-            print(f"  GNN ({cfg.passes} passes, {threads} thread(s)): {n / t_gnn:.0f} frames/s, "
-                  f"{n / t_gnn / 15:.0f}x real time at 15 FPS; GNN/prior time ratio "
-                  f"{t_gnn / t_prior:.0f}x; target >= 500 frames/s: "
-                  f"{'met' if n / t_gnn >= 500 else 'NOT met'}")
+            print(
+                f"  GNN ({cfg.passes} passes, {threads} thread(s)): {n / t_gnn:.0f} frames/s, "
+                f"{n / t_gnn / 15:.0f}x real time at 15 FPS; GNN/prior time ratio "
+                f"{t_gnn / t_prior:.0f}x; target >= 500 frames/s: "
+                f"{'met' if n / t_gnn >= 500 else 'NOT met'}"
+            )
         torch.set_num_threads(args.threads)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"peak memory: {peak:.0f} MiB")

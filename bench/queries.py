@@ -45,19 +45,27 @@ Baseline = Callable[[Reference, dict[str, Any]], pd.DataFrame]
 PANDAS: dict[str, tuple[Baseline, list[str] | None]] = {
     "dataset_overview": (lambda r, p: compare.overview(r), None),
     "relation_frequencies": (
-        lambda r, p: compare.relation_frequencies(r, p["level"]), ["key", "relation"]),
+        lambda r, p: compare.relation_frequencies(r, p["level"]),
+        ["key", "relation"],
+    ),
     "entity_frequencies": (
-        lambda r, p: compare.entity_frequencies(r, p["level"]), ["key", "entity"]),
+        lambda r, p: compare.entity_frequencies(r, p["level"]),
+        ["key", "entity"],
+    ),
     "activity_timeline": (lambda r, p: compare.timeline(r, p["take"], p["subject"]), None),
     "scene_graph_at_frame": (
-        lambda r, p: compare.scene(r, p["take"], p["frame"], p["frame"]), None),
+        lambda r, p: compare.scene(r, p["take"], p["frame"], p["frame"]),
+        None,
+    ),
     "scene_graph_range": (lambda r, p: compare.scene(r, p["take"], p["first"], p["last"]), None),
     "directly_follows": (
         lambda r, p: compare.directly_follows(r, p["role"], p["take"], p["per_take"]),
-        ["take", "role", "source", "target"]),
+        ["take", "role", "source", "target"],
+    ),
     "ngrams": (
         lambda r, p: compare.ngrams(r, p["n"], p["role"], p["take"], p["min_support"]),
-        ["role", "pattern"]),
+        ["role", "pattern"],
+    ),
 }
 """Query name -> (pandas answer from the reference, columns to sort by before comparing)."""
 
@@ -66,24 +74,32 @@ def _one_take(df: pd.DataFrame, take: str | None) -> pd.DataFrame:
     return df if take is None else df[df["take"] == take].reset_index(drop=True)
 
 
-PANDAS.update({  # catalog B (its ego_coverage reference reads HDF5 files: not timed here)
-    "handovers": (
-        lambda r, p: compare_b.handovers(r, p["max_gap"], p["object"], p["take"]),
-        ["take", "receiver_start_frame", "giver_start_frame", "object", "giver", "receiver"]),
-    "allen_concurrency": (
-        lambda r, p: compare_b.allen(r, p["before_window"], p["take"]),
-        ["x_role", "x_action", "relation", "y_role", "y_action"]),
-    "cooccurrence": (
-        lambda r, p: compare_b.cooccurrence(r, p["min_support"], p["take"]),
-        ["triplet_a", "triplet_b"]),
-    "role_workload": (
-        lambda r, p: _one_take(compare_b.workload(r, p["exclude_relations"]), p["take"]),
-        ["take", "role"]),
-    "phase_timeline": (
-        lambda r, p: compare_b.phase_summary(
-            compare_b.phase_takes(r, p["actions"], p["surgery_type"])),
-        ["surgery_type", "action"]),
-})
+PANDAS.update(
+    {  # catalog B (its ego_coverage reference reads HDF5 files: not timed here)
+        "handovers": (
+            lambda r, p: compare_b.handovers(r, p["max_gap"], p["object"], p["take"]),
+            ["take", "receiver_start_frame", "giver_start_frame", "object", "giver", "receiver"],
+        ),
+        "allen_concurrency": (
+            lambda r, p: compare_b.allen(r, p["before_window"], p["take"]),
+            ["x_role", "x_action", "relation", "y_role", "y_action"],
+        ),
+        "cooccurrence": (
+            lambda r, p: compare_b.cooccurrence(r, p["min_support"], p["take"]),
+            ["triplet_a", "triplet_b"],
+        ),
+        "role_workload": (
+            lambda r, p: _one_take(compare_b.workload(r, p["exclude_relations"]), p["take"]),
+            ["take", "role"],
+        ),
+        "phase_timeline": (
+            lambda r, p: compare_b.phase_summary(
+                compare_b.phase_takes(r, p["actions"], p["surgery_type"])
+            ),
+            ["surgery_type", "action"],
+        ),
+    }
+)
 
 
 def sample_params(name: str, ref: Reference) -> dict[str, Any]:
@@ -127,13 +143,16 @@ def bench_store(
     for name in names:
         query = CATALOG[name]
         params = sample_params(name, ref)
-        graph = timings(
-            lambda n=name, p=params: run_query(store, n, p, row_limit=10**7), repeat
-        )
+        graph = timings(lambda n=name, p=params: run_query(store, n, p, row_limit=10**7), repeat)
         row: dict[str, Any] = {
-            "query": name, "scope": query.scope, "backend": store.backend,
-            "p50_ms": 1000 * np.percentile(graph, 50), "p95_ms": 1000 * np.percentile(graph, 95),
-            "pandas_ms": float("nan"), "ratio": float("nan"), "same": "-",
+            "query": name,
+            "scope": query.scope,
+            "backend": store.backend,
+            "p50_ms": 1000 * np.percentile(graph, 50),
+            "p95_ms": 1000 * np.percentile(graph, 95),
+            "pandas_ms": float("nan"),
+            "ratio": float("nan"),
+            "same": "-",
         }
         if name in PANDAS:
             base, sort_by = PANDAS[name]
@@ -213,11 +232,14 @@ def main(argv: list[str] | None = None) -> int:
             with neo:
                 rows += bench_store(neo, ref, names, args.repeat)
     frames = int(ref.takes["frames"].sum())
-    print(f"\nscale {args.scale} (seed {args.seed}): {len(ref.takes)} takes, {frames} frames, "
-          f"{len(ref.rows)} triplets, {len(ref.intervals)} intervals; repeat {args.repeat}")
+    print(
+        f"\nscale {args.scale} (seed {args.seed}): {len(ref.takes)} takes, {frames} frames, "
+        f"{len(ref.rows)} triplets, {len(ref.intervals)} intervals; repeat {args.repeat}"
+    )
     table = pd.DataFrame(rows)
-    with pd.option_context("display.width", 200, "display.max_rows", None,
-                           "display.float_format", "{:.1f}".format):
+    with pd.option_context(
+        "display.width", 200, "display.max_rows", None, "display.float_format", "{:.1f}".format
+    ):
         print(table.to_string(index=False))
     return 0
 

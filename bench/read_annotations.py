@@ -48,8 +48,10 @@ def _write_plain(path: Path, frames: int, takes: int, seed: int) -> None:
     per_take[: frames % takes] += 1
     with h5py.File(path, "w") as f:
         for kind, names in (("entity", ents), ("relation", rels)):
-            arr = np.array(list(zip(names, range(len(names)), strict=True)),
-                           dtype=[("name", "S32"), ("id", "<i4")])
+            arr = np.array(
+                list(zip(names, range(len(names)), strict=True)),
+                dtype=[("name", "S32"), ("id", "<i4")],
+            )
             f.create_dataset(f"metadata/vocabulary/{kind}", data=arr)
         for k, n in enumerate(per_take):
             st = "MISS" if k % 2 == 0 else "Ultrasound"
@@ -61,8 +63,17 @@ def _write_plain(path: Path, frames: int, takes: int, seed: int) -> None:
             ann = g.create_group("annotations")
             for fr in np.flatnonzero(rng.random(n) < 0.98):
                 m = max(0, int(rng.poisson(TRIPLETS_PER_FRAME)))
-                rows = np.array([[ents[rng.integers(len(ents))], rels[rng.integers(len(rels))],
-                                  ents[rng.integers(len(ents))]] for _ in range(m)], dtype="S32")
+                rows = np.array(
+                    [
+                        [
+                            ents[rng.integers(len(ents))],
+                            rels[rng.integers(len(rels))],
+                            ents[rng.integers(len(ents))],
+                        ]
+                        for _ in range(m)
+                    ],
+                    dtype="S32",
+                )
                 ann.create_group(f"frame_{fr}")["rel_annotations"] = rows.reshape(-1, 3)
 
 
@@ -169,8 +180,10 @@ def main() -> int:
     frames, triplets = rf[0], rf[1]
     print(f"annotated frames {frames:,}, triplets {triplets:,} (identical in both readers)")
     for label, t, m in (("reader (low-level)", tf, mf), ("naive grp[name][...]", tn, mn)):
-        print(f"{label:22s} {t:7.2f} s  {frames / t:9,.0f} frames/s  "
-              f"{triplets / t:11,.0f} triplets/s  peak RSS {m:6.0f} MiB")
+        print(
+            f"{label:22s} {t:7.2f} s  {frames / t:9,.0f} frames/s  "
+            f"{triplets / t:11,.0f} triplets/s  peak RSS {m:6.0f} MiB"
+        )
     print(f"speed ratio reader/naive: {tn / tf:.2f}x")
     return 0
 

@@ -93,13 +93,20 @@ def sidebar() -> None:
         st.session_state.setdefault("media_root", os.environ.get(MEDIA_ENV, ""))
         st.session_state.setdefault("runs_dir", os.environ.get(RUNS_ENV, DEFAULT_RUNS))
         st.text_input(
-            "Media directory (for moved HDF5 files)", value=st.session_state["media_root"],
-            key="_media_root", on_change=_sync, args=("_media_root", "media_root"),
+            "Media directory (for moved HDF5 files)",
+            value=st.session_state["media_root"],
+            key="_media_root",
+            on_change=_sync,
+            args=("_media_root", "media_root"),
             help=f"Files named by the graph are looked for here by name; also ${MEDIA_ENV}.",
         )
         st.text_input(
-            "Training runs directory", value=st.session_state["runs_dir"], key="_runs_dir",
-            on_change=_sync, args=("_runs_dir", "runs_dir"), help=f"Also ${RUNS_ENV}.",
+            "Training runs directory",
+            value=st.session_state["runs_dir"],
+            key="_runs_dir",
+            on_change=_sync,
+            args=("_runs_dir", "runs_dir"),
+            help=f"Also ${RUNS_ENV}.",
         )
         if st.button("Reload data", help="Forget cached query results"):
             st.cache_data.clear()

@@ -16,8 +16,11 @@ STATUS_STYLE = {
     "truth": 'color="#c62828", style=dashed',
     "predicted": 'color="#ef6c00", style=dotted',
 }
-STATUS_TEXT = {"both": "correct", "truth": "missed (truth only)",
-               "predicted": "extra (prediction only)"}
+STATUS_TEXT = {
+    "both": "correct",
+    "truth": "missed (truth only)",
+    "predicted": "extra (prediction only)",
+}
 
 
 def _q(text: object) -> str:
@@ -33,15 +36,21 @@ def triplet_status(truth: pd.DataFrame, predicted: pd.DataFrame | None) -> pd.Da
         rows = [(*x, "truth") for x in sorted(t)]
         return pd.DataFrame(rows, columns=[*cols, "status"])
     p = set(map(tuple, predicted[cols].itertuples(index=False))) if len(predicted) else set()
-    rows = [(*x, "both" if x in t and x in p else "truth" if x in t else "predicted")
-            for x in sorted(t | p)]
+    rows = [
+        (*x, "both" if x in t and x in p else "truth" if x in t else "predicted")
+        for x in sorted(t | p)
+    ]
     return pd.DataFrame(rows, columns=[*cols, "status"])
 
 
 def scene_graph_dot(triplets: pd.DataFrame, compare: bool) -> str:
     """One frame's scene graph; with compare, edges are coloured by their status."""
-    lines = ["digraph G {", "rankdir=LR;", 'node [shape=box, style="rounded,filled", '
-             'fillcolor="#eef3fb", fontsize=11];', "edge [fontsize=10];"]
+    lines = [
+        "digraph G {",
+        "rankdir=LR;",
+        'node [shape=box, style="rounded,filled", fillcolor="#eef3fb", fontsize=11];',
+        "edge [fontsize=10];",
+    ]
     for name in sorted(set(triplets["subject"]) | set(triplets["object"])):
         lines.append(f"{_q(name)};")
     for r in triplets.itertuples(index=False):
@@ -58,12 +67,17 @@ def dfg_dot(edges: pd.DataFrame, top: int) -> str:
     if edges.empty:
         return "digraph G {}"
     peak = max(1, int(edges["count"].max()))
-    lines = ["digraph G {", "rankdir=LR;", 'node [shape=box, style="rounded,filled", '
-             'fillcolor="#fdf6e3", fontsize=10];', "edge [fontsize=9];"]
+    lines = [
+        "digraph G {",
+        "rankdir=LR;",
+        'node [shape=box, style="rounded,filled", fillcolor="#fdf6e3", fontsize=10];',
+        "edge [fontsize=9];",
+    ]
     for r in edges.itertuples(index=False):
         width = 1 + 4 * int(r.count) / peak
-        lines.append(f"{_q(r.source)} -> {_q(r.target)} "
-                     f'[label="{int(r.count)}", penwidth={width:.1f}];')
+        lines.append(
+            f'{_q(r.source)} -> {_q(r.target)} [label="{int(r.count)}", penwidth={width:.1f}];'
+        )
     lines.append("}")
     return "\n".join(lines)
 
@@ -104,11 +118,17 @@ def result_graph(df: pd.DataFrame, limit: int = 300) -> str | None:
                 edges.extend(_edge(v, cells, i))
     if not nodes:
         return None
-    lines = ["digraph G {", 'node [shape=ellipse, fontsize=9, style=filled, '
-             'fillcolor="#e8f0fe"];', "edge [fontsize=8];"]
+    lines = [
+        "digraph G {",
+        'node [shape=ellipse, fontsize=9, style=filled, fillcolor="#e8f0fe"];',
+        "edge [fontsize=8];",
+    ]
     lines += [f"{_q(k)} [label={_q(v)}];" for k, v in nodes.items()]
-    lines += [f"{_q(a)} -> {_q(b)} [label={_q(t)}];" for a, b, t in dict.fromkeys(edges)
-              if a in nodes and b in nodes]
+    lines += [
+        f"{_q(a)} -> {_q(b)} [label={_q(t)}];"
+        for a, b, t in dict.fromkeys(edges)
+        if a in nodes and b in nodes
+    ]
     lines.append("}")
     return "\n".join(lines)
 
@@ -126,7 +146,7 @@ def _edge(rel: dict, cells: list[Any], i: int) -> list[tuple[str, str, str]]:
     if "_SRC" in rel:
         return [(str(rel["_SRC"]), str(rel["_DST"]), kind)]
     before = next((c for c in reversed(cells[:i]) if _is_node(c)), None)
-    after = next((c for c in cells[i + 1:] if _is_node(c)), None)
+    after = next((c for c in cells[i + 1 :] if _is_node(c)), None)
     if before is None or after is None:
         return []
     return [(_node_id(before), _node_id(after), kind)]

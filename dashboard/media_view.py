@@ -78,8 +78,7 @@ def read_frame(path: Path, take: str, frame: int, apply_offset: bool = True) -> 
         media = handle.reader.media(take)
         images = media.rgb(frame)
         assert isinstance(images, dict)
-        return FrameMedia(images, media.gaze(frame, apply_offset=apply_offset),
-                          media.hands(frame))
+        return FrameMedia(images, media.gaze(frame, apply_offset=apply_offset), media.hands(frame))
 
 
 def is_blank(image: np.ndarray) -> bool:
@@ -112,8 +111,9 @@ def draw_overlay(
                 continue
             colour = HAND_COLOURS[0 if i in _LEFT else 1 if i in _RIGHT else 2]
             x, y = hx * factor, hy * factor
-            draw.ellipse((x - r / 2, y - r / 2, x + r / 2, y + r / 2), fill=colour,
-                         outline=(0, 0, 0))
+            draw.ellipse(
+                (x - r / 2, y - r / 2, x + r / 2, y + r / 2), fill=colour, outline=(0, 0, 0)
+            )
     return image
 
 
@@ -131,8 +131,10 @@ def rendered_views(media: FrameMedia) -> list[tuple[str, Image.Image | None]]:
             g = media.gaze.get(source)
             h = media.hands.get(source)
             image = draw_overlay(image, factor, g, h)
-            bits = ["gaze" if g is not None else "no gaze",
-                    "hands" if h is not None and np.isfinite(h).any() else "no hands"]
+            bits = [
+                "gaze" if g is not None else "no gaze",
+                "hands" if h is not None and np.isfinite(h).any() else "no hands",
+            ]
             out.append((f"{source} (ego: {', '.join(bits)})", image))
         else:
             out.append((source, image))

@@ -36,8 +36,9 @@ def find_runs(root: Path) -> list[Path]:
     root = Path(root)
     if not root.is_dir():
         return []
-    found = [p.parent for pattern in (CONFIG, f"*/{CONFIG}", f"*/*/{CONFIG}")
-             for p in root.glob(pattern)]
+    found = [
+        p.parent for pattern in (CONFIG, f"*/{CONFIG}", f"*/*/{CONFIG}") for p in root.glob(pattern)
+    ]
     return sorted(set(found))
 
 
@@ -65,8 +66,10 @@ def _as_reports(data: Any) -> dict[str, dict] | None:
     """{model: report} from `orgraph evaluate --json` (several) or a single report."""
     if isinstance(data, dict) and data.get("protocol") == "egoexor-sgg":
         return {"model": data}
-    if isinstance(data, dict) and data and all(
-        isinstance(v, dict) and v.get("protocol") == "egoexor-sgg" for v in data.values()
+    if (
+        isinstance(data, dict)
+        and data
+        and all(isinstance(v, dict) and v.get("protocol") == "egoexor-sgg" for v in data.values())
     ):
         return data
     return None
@@ -91,15 +94,34 @@ def scope_table(reports: dict[str, dict]) -> pd.DataFrame:
     """Macro F1 per scope (each take, each surgery type, overall) and model."""
     rows = []
     for model, r in reports.items():
-        rows.append({"scope": "overall", "kind": "overall", "model": model,
-                     "macro_f1": r["overall"]["macro_f1"], "frames": r["overall"]["frames"]})
+        rows.append(
+            {
+                "scope": "overall",
+                "kind": "overall",
+                "model": model,
+                "macro_f1": r["overall"]["macro_f1"],
+                "frames": r["overall"]["frames"],
+            }
+        )
         for kind, key in (("surgery type", "per_surgery_type"), ("take", "per_take")):
             for scope, g in r.get(key, {}).items():
-                rows.append({"scope": scope, "kind": kind, "model": model,
-                             "macro_f1": g["macro_f1"], "frames": g["frames"]})
+                rows.append(
+                    {
+                        "scope": scope,
+                        "kind": kind,
+                        "model": model,
+                        "macro_f1": g["macro_f1"],
+                        "frames": g["frames"],
+                    }
+                )
     df = pd.DataFrame(rows)
-    wide = df.pivot_table(index=["kind", "scope", "frames"], columns="model", values="macro_f1",
-                          aggfunc="first", dropna=False).reset_index()
+    wide = df.pivot_table(
+        index=["kind", "scope", "frames"],
+        columns="model",
+        values="macro_f1",
+        aggfunc="first",
+        dropna=False,
+    ).reset_index()
     order = {"overall": 0, "surgery type": 1, "take": 2}
     wide["_order"] = wide["kind"].map(order)
     return wide.sort_values(["_order", "scope"]).drop(columns="_order").reset_index(drop=True)
@@ -107,8 +129,11 @@ def scope_table(reports: dict[str, dict]) -> pd.DataFrame:
 
 def per_label(reports: dict[str, dict]) -> pd.DataFrame:
     """Per relation (and none) F1 of each model, labels with truth support only."""
-    rows = [{"model": m, "label": label, **s} for m, r in reports.items()
-            for label, s in r["per_label"].items()]
+    rows = [
+        {"model": m, "label": label, **s}
+        for m, r in reports.items()
+        for label, s in r["per_label"].items()
+    ]
     df = pd.DataFrame(rows)
     return df[df["support"] > 0].reset_index(drop=True)
 
@@ -121,8 +146,12 @@ def confusion(report: dict) -> pd.DataFrame:
 
 def headline(reports: dict[str, dict]) -> pd.DataFrame:
     """This evaluation's overall scores next to the published numbers."""
-    rows = [{"model": m, "overall macro F1": r["overall"]["macro_f1"], "data": "this graph"}
-            for m, r in reports.items()]
-    rows += [{"model": name, "overall macro F1": v, "data": "real EgoExOR (published)"}
-             for name, v in PUBLISHED]
+    rows = [
+        {"model": m, "overall macro F1": r["overall"]["macro_f1"], "data": "this graph"}
+        for m, r in reports.items()
+    ]
+    rows += [
+        {"model": name, "overall macro F1": v, "data": "real EgoExOR (published)"}
+        for name, v in PUBLISHED
+    ]
     return pd.DataFrame(rows)

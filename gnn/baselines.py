@@ -20,7 +20,8 @@ class FrequencyPrior:
 
     def __init__(self, counts: torch.Tensor | None = None) -> None:
         self.counts = (
-            counts if counts is not None
+            counts
+            if counts is not None
             else torch.zeros(N_CLASSES, N_CLASSES, N_LABELS, dtype=torch.long)
         )
 

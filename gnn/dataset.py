@@ -95,8 +95,11 @@ class EgoExORSceneGraphs(InMemoryDataset):
     @property
     def info(self) -> dict:
         """Manifest summary of this split."""
-        return {"split": self.split, **self.manifest["splits"][self.split],
-                "fingerprint": self.manifest["fingerprint"]}
+        return {
+            "split": self.split,
+            **self.manifest["splits"][self.split],
+            "fingerprint": self.manifest["fingerprint"],
+        }
 
     def __repr__(self) -> str:
         return f"EgoExORSceneGraphs({len(self)}, split={self.split!r})"

@@ -41,12 +41,14 @@ def train_and_evaluate(
         report = export(store, data, progress=progress)
     name = f"demo-{report.fingerprint}"
     run = work_dir / "runs" / name
-    train(demo_config(data, epochs), run, resume=(run / CHECKPOINT).exists(),
-          progress=progress)
+    train(demo_config(data, epochs), run, resume=(run / CHECKPOINT).exists(), progress=progress)
     with open_store(settings) as store:
         reports, preds = compare(store, run, "test", data=data)
     with open_store(settings, read_only=False) as store:
-        n = write_predictions(store, name, preds["gnn"],
-                              f"GNN predictions on split 'test' from {run}")
-    return (format_comparison(reports, "test")
-            + f"\n\nWrote {n} GNN prediction intervals back to the graph as run {name!r}.")
+        n = write_predictions(
+            store, name, preds["gnn"], f"GNN predictions on split 'test' from {run}"
+        )
+    return (
+        format_comparison(reports, "test")
+        + f"\n\nWrote {n} GNN prediction intervals back to the graph as run {name!r}."
+    )

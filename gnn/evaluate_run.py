@@ -31,8 +31,11 @@ NOTE = (
     "LLMs with pretrained vision encoders). Scores on generated data are NOT the real "
     "benchmark and are not comparable with them."
 )
-MODEL_LABELS = {"gnn": "GNN (this run)", "mlp": "MLP baseline (no message passing)",
-                "prior": "frequency prior"}
+MODEL_LABELS = {
+    "gnn": "GNN (this run)",
+    "mlp": "MLP baseline (no message passing)",
+    "prior": "frequency prior",
+}
 
 Predictions = dict[FrameKey, list[Triplet]]
 
@@ -67,7 +70,10 @@ def run_predictions(run: Path, split: str, data: Path | None = None) -> dict[str
 
 
 def compare(
-    store: GraphStore, run: Path, split: str = "test", entities: str = "predicted",
+    store: GraphStore,
+    run: Path,
+    split: str = "test",
+    entities: str = "predicted",
     data: Path | None = None,
 ) -> tuple[dict[str, EvaluationReport], dict[str, Predictions]]:
     """Reports of the GNN and both baselines on a split, truth from the store."""
@@ -117,7 +123,12 @@ def format_comparison(reports: dict[str, EvaluationReport], split: str) -> str:
 def predictions_json(preds: Predictions) -> list[dict]:
     """Predictions in the evaluator's file format (one record per frame)."""
     return [
-        {"surgery_type": k[0], "procedure_id": k[1], "take_id": k[2], "frame": k[3],
-         "triplets": [list(t) for t in v]}
+        {
+            "surgery_type": k[0],
+            "procedure_id": k[1],
+            "take_id": k[2],
+            "frame": k[3],
+            "triplets": [list(t) for t in v],
+        }
         for k, v in sorted(preds.items())
     ]

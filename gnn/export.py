@@ -180,7 +180,10 @@ def export(
 
 
 def _write_manifest(
-    path: Path, store: GraphStore, takes: list[TakeRow], metas: dict[str, dict],
+    path: Path,
+    store: GraphStore,
+    takes: list[TakeRow],
+    metas: dict[str, dict],
     report: ExportReport,
 ) -> None:
     manifest = {
@@ -188,19 +191,30 @@ def _write_manifest(
         "fingerprint": report.fingerprint,
         "feature_version": FEATURE_VERSION,
         "backend": store.backend,
-        "vocabulary": {"entities": list(ENTITIES), "labels": [*RELATIONS, "none"],
-                       "none_label": NONE_LABEL},
+        "vocabulary": {
+            "entities": list(ENTITIES),
+            "labels": [*RELATIONS, "none"],
+            "none_label": NONE_LABEL,
+        },
         "node_features": {"dim": N_FEATURES, "layout": layout_description()},
         "edges": "all ordered pairs of the frame's entities; y = first triplet's relation "
-                 "(truth order: longer interval first, then relation index) or none",
+        "(truth order: longer interval first, then relation index) or none",
         "source_files": sorted({m["file"] for m in metas.values() if m.get("file")}),
-        "splits": {s: {"takes": [t.key for t in takes if t.split == s],
-                       "graphs": report.graphs.get(s, 0)} for s in SPLITS},
-        "takes": {t.key: {"split": t.split, "fingerprint": t.fingerprint,
-                          "graphs": metas[t.key]["graphs"],
-                          "annotated_frames": metas[t.key]["annotated_frames"],
-                          "empty_frames": metas[t.key]["empty_frames"],
-                          "chunk": f"{CHUNK_DIR}/{chunk_name(t.key)}"} for t in takes},
+        "splits": {
+            s: {"takes": [t.key for t in takes if t.split == s], "graphs": report.graphs.get(s, 0)}
+            for s in SPLITS
+        },
+        "takes": {
+            t.key: {
+                "split": t.split,
+                "fingerprint": t.fingerprint,
+                "graphs": metas[t.key]["graphs"],
+                "annotated_frames": metas[t.key]["annotated_frames"],
+                "empty_frames": metas[t.key]["empty_frames"],
+                "chunk": f"{CHUNK_DIR}/{chunk_name(t.key)}",
+            }
+            for t in takes
+        },
     }
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(manifest, indent=2))

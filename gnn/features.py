@@ -63,12 +63,14 @@ def _patch_colour(img: np.ndarray, xy: tuple[float, float] | np.ndarray) -> np.n
     x, y = int(np.floor(xy[0])), int(np.floor(xy[1]))
     if not (0 <= x < w and 0 <= y < h) or h < 3:
         return None
-    patch = img[max(0, y - 1): y + 2, max(0, x - 1): x + 2].reshape(-1, 3)
+    patch = img[max(0, y - 1) : y + 2, max(0, x - 1) : x + 2].reshape(-1, 3)
     return patch.mean(0).astype(np.float32) / 255.0
 
 
 def role_signals(
-    signals: dict[str, RoleSignals], images: dict[str, np.ndarray], sources: tuple[str, ...],
+    signals: dict[str, RoleSignals],
+    images: dict[str, np.ndarray],
+    sources: tuple[str, ...],
     frame: int,
 ) -> dict[str, np.ndarray]:
     """Role -> the signal part of its feature vector at one frame (ego roles with a source).
@@ -85,7 +87,7 @@ def role_signals(
         put("has_ego_source", [1.0])
         img = images.get(role)
         blank = img is None or not img.any()
-        h, w = (img.shape[:2] if img is not None else (1, 1))
+        h, w = img.shape[:2] if img is not None else (1, 1)
         scale = float(max(h, w)) if max(h, w) > 1 else 1000.0
         g = None if own is None else own.gaze_at(frame)
         if g is not None:
@@ -127,6 +129,6 @@ def _writer(sig: np.ndarray):
 
     def put(name: str, values: object) -> None:
         a, b = OFFSETS[name]
-        sig[a - SIGNAL_START: b - SIGNAL_START] = np.asarray(values, dtype=np.float32)
+        sig[a - SIGNAL_START : b - SIGNAL_START] = np.asarray(values, dtype=np.float32)
 
     return put

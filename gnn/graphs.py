@@ -62,7 +62,7 @@ def frame_graph(
     for i, name in enumerate(names):
         sig = signals.get(name)
         if sig is not None:
-            x[i, x.shape[1] - sig.shape[0]:] = sig
+            x[i, x.shape[1] - sig.shape[0] :] = sig
     edge_index = all_pairs(len(entities))
     labels = pair_labels(entities, triplets)[edge_index[0], edge_index[1]]
     surgery_type, procedure_id, take_id = take

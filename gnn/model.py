@@ -33,8 +33,7 @@ class PairHead(nn.Module):
     pair, which is the same function as the concatenated MLP at a fraction of the cost.
     """
 
-    def __init__(self, node_dim: int, pair_dim: int, hidden: int, out: int,
-                 dropout: float) -> None:
+    def __init__(self, node_dim: int, pair_dim: int, hidden: int, out: int, dropout: float) -> None:
         super().__init__()
         self.subj = nn.Linear(node_dim, hidden)
         self.obj = nn.Linear(node_dim, hidden, bias=False)
@@ -42,8 +41,9 @@ class PairHead(nn.Module):
         self.drop = nn.Dropout(dropout)
         self.out = nn.Linear(hidden, out)
 
-    def forward(self, h: torch.Tensor, s: torch.Tensor, o: torch.Tensor,
-                pair: torch.Tensor) -> torch.Tensor:
+    def forward(
+        self, h: torch.Tensor, s: torch.Tensor, o: torch.Tensor, pair: torch.Tensor
+    ) -> torch.Tensor:
         z = self.subj(h)[s] + self.obj(h)[o] + self.pair(pair)
         return self.out(self.drop(torch.relu(z)))
 
@@ -71,33 +71,42 @@ class SceneGraphNet(nn.Module):
             for _ in range(layers):
                 # the history enters each layer's keys and values through its own projection
                 self.convs.append(
-                    TransformerConv(hidden, hidden // heads, heads=heads, edge_dim=HIST_DIM,
-                                    dropout=dropout)
+                    TransformerConv(
+                        hidden, hidden // heads, heads=heads, edge_dim=HIST_DIM, dropout=dropout
+                    )
                 )
                 self.norms.append(nn.LayerNorm(hidden))
-        self.head = PairHead(hidden, HIST_DIM + MATCH_DIM, head_hidden or 2 * hidden,
-                             N_LABELS, dropout)
+        self.head = PairHead(
+            hidden, HIST_DIM + MATCH_DIM, head_hidden or 2 * hidden, N_LABELS, dropout
+        )
 
-    def _match(self, x: torch.Tensor, cls: torch.Tensor, a: torch.Tensor,
-               b: torch.Tensor) -> torch.Tensor:
+    def _match(
+        self, x: torch.Tensor, cls: torch.Tensor, a: torch.Tensor, b: torch.Tensor
+    ) -> torch.Tensor:
         """How the colours under a's gaze and palms differ from b's learned class colour."""
         colours = x[:, _COLOUR_COLUMNS].view(-1, len(_COLOUR_SLOTS), 3)
-        valid = x[:, _VALID_LO:_VALID_LO + len(_COLOUR_SLOTS)].unsqueeze(2)
+        valid = x[:, _VALID_LO : _VALID_LO + len(_COLOUR_SLOTS)].unsqueeze(2)
         proto = self.proto(cls).unsqueeze(1)
         v = valid[a]
         diff = (colours[a] - proto[b]).abs() * v
         return torch.cat([diff, v], dim=2).flatten(1)
 
-    def forward(self, x: torch.Tensor, node_class: torch.Tensor, edge_index: torch.Tensor,
-                hist: torch.Tensor) -> torch.Tensor:
+    def forward(
+        self,
+        x: torch.Tensor,
+        node_class: torch.Tensor,
+        edge_index: torch.Tensor,
+        hist: torch.Tensor,
+    ) -> torch.Tensor:
         """Logits [E, 23] for the ordered pairs edge_index (subject row 0, object row 1)."""
         h = self.node_in(x)
         for conv, norm in zip(self.convs, self.norms, strict=True):
             # messages flow along every ordered pair, carrying that pair's history
             h = norm(h + torch.relu(conv(h, edge_index, hist)))
         s, o = edge_index
-        pair = torch.cat([hist, self._match(x, node_class, s, o),
-                          self._match(x, node_class, o, s)], dim=1)
+        pair = torch.cat(
+            [hist, self._match(x, node_class, s, o), self._match(x, node_class, o, s)], dim=1
+        )
         return self.head(h, s, o, pair)
 
 

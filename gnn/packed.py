@@ -43,8 +43,12 @@ class PackedSplit:
         n = len(dataset)
         st = data.surgery_type
         self.keys: list[FrameKey] = [
-            (st[i] if isinstance(st, list) else st, int(data.procedure_id[i]),
-             int(data.take_id[i]), int(data.frame[i]))
+            (
+                st[i] if isinstance(st, list) else st,
+                int(data.procedure_id[i]),
+                int(data.take_id[i]),
+                int(data.frame[i]),
+            )
             for i in range(n)
         ]
 
@@ -77,8 +81,11 @@ class PackedSplit:
         counts = self.edge_ptr[1:] - self.edge_ptr[:-1]
         graph = torch.repeat_interleave(torch.arange(len(self)), counts)
         base = self.node_ptr[graph]
-        return (graph, self.node_class[base + self.edge_index[0]],
-                self.node_class[base + self.edge_index[1]])
+        return (
+            graph,
+            self.node_class[base + self.edge_index[0]],
+            self.node_class[base + self.edge_index[1]],
+        )
 
 
 def _ranges(start: torch.Tensor, end: torch.Tensor) -> torch.Tensor:

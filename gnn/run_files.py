@@ -76,8 +76,11 @@ def truncate_metrics(run: Path, epochs_done: int) -> None:
     """Keep only the metric rows of epochs a resumed run already has."""
     path = run / METRICS
     if path.exists():
-        rows = [ln for ln in path.read_text().splitlines()
-                if ln and json.loads(ln).get("epoch", 0) < epochs_done]
+        rows = [
+            ln
+            for ln in path.read_text().splitlines()
+            if ln and json.loads(ln).get("epoch", 0) < epochs_done
+        ]
         path.write_text("".join(r + "\n" for r in rows))
 
 
@@ -112,8 +115,10 @@ def write_card(run: Path, cfg: TrainConfig, manifest: dict, best: dict) -> None:
         "",
         "## Data",
         f"- Export fingerprint `{manifest['fingerprint']}`, backend {manifest['backend']}.",
-        *(f"- {s}: {v['graphs']} frame graphs from {len(v['takes'])} takes"
-          for s, v in splits.items()),
+        *(
+            f"- {s}: {v['graphs']} frame graphs from {len(v['takes'])} takes"
+            for s, v in splits.items()
+        ),
         "",
         "## Validation macro F1 (EgoExOR protocol, entities from predictions)",
         *(f"- {k}: {v:.4f}" for k, v in best.items() if v is not None),

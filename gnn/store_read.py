@@ -58,8 +58,11 @@ def read_takes(store: GraphStore) -> list[TakeRow]:
         g = groups.get(row.key)
         if g is not None:
             g = g.sort_values(["s", "r", "o", "a", "b"])
-            h.update(pd.util.hash_pandas_object(g[["s", "r", "o", "a", "b"]], index=False)
-                     .to_numpy().tobytes())
+            h.update(
+                pd.util.hash_pandas_object(g[["s", "r", "o", "a", "b"]], index=False)
+                .to_numpy()
+                .tobytes()
+            )
         out.append(
             TakeRow(
                 key=str(row.key),

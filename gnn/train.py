@@ -51,8 +51,14 @@ def build_model(cfg: TrainConfig | dict, name: str) -> SceneGraphNet:
     """
     c = cfg if isinstance(cfg, dict) else asdict(cfg)
     gnn = name == "gnn"
-    return SceneGraphNet(c["hidden"], c["layers"], c["heads"], gnn, c["dropout"],
-                         c.get("head_hidden") if gnn else None)
+    return SceneGraphNet(
+        c["hidden"],
+        c["layers"],
+        c["heads"],
+        gnn,
+        c["dropout"],
+        c.get("head_hidden") if gnn else None,
+    )
 
 
 def load_net(models: dict, name: str) -> SceneGraphNet:
@@ -87,8 +93,9 @@ def _dist() -> tuple[int, int]:
     return (dist.get_rank() if world > 1 else 0), world
 
 
-def _noisy_history(hist: torch.Tensor, p_drop: float, noise: float,
-                   gen: torch.Generator) -> torch.Tensor:
+def _noisy_history(
+    hist: torch.Tensor, p_drop: float, noise: float, gen: torch.Generator
+) -> torch.Tensor:
     """History dropout (whole pairs) and mixing with random distributions, against over-trust."""
     n = hist.shape[0]
     keep = (torch.rand(n, generator=gen) >= p_drop).float().unsqueeze(1)
@@ -109,8 +116,9 @@ class _Trainer:
         self.name = name
         self.net = build_model(cfg, name)
         self.model: nn.Module = DistributedDataParallel(self.net) if world > 1 else self.net
-        self.opt = torch.optim.AdamW(self.net.parameters(), lr=cfg.lr,
-                                     weight_decay=cfg.weight_decay)
+        self.opt = torch.optim.AdamW(
+            self.net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay
+        )
         self.sched = torch.optim.lr_scheduler.CosineAnnealingLR(self.opt, cfg.epochs)
         self.loss = nn.CrossEntropyLoss(weight=class_weights(train.y))
         self.cache: torch.Tensor | None = None
@@ -118,9 +126,14 @@ class _Trainer:
         self.best_state = {k: v.clone() for k, v in self.net.state_dict().items()}
 
     def state(self) -> dict:
-        return {"net": self.net.state_dict(), "opt": self.opt.state_dict(),
-                "sched": self.sched.state_dict(), "cache": self.cache,
-                "best_f1": self.best_f1, "best_state": self.best_state}
+        return {
+            "net": self.net.state_dict(),
+            "opt": self.opt.state_dict(),
+            "sched": self.sched.state_dict(),
+            "cache": self.cache,
+            "best_f1": self.best_f1,
+            "best_state": self.best_state,
+        }
 
     def restore(self, s: dict) -> None:
         self.net.load_state_dict(s["net"])
@@ -128,8 +141,15 @@ class _Trainer:
         self.sched.load_state_dict(s["sched"])
         self.cache, self.best_f1, self.best_state = s["cache"], s["best_f1"], s["best_state"]
 
-    def epoch(self, packed: PackedSplit, batches: list[torch.Tensor], cfg: TrainConfig,
-              gen: torch.Generator, world: int, bar: tqdm) -> float:
+    def epoch(
+        self,
+        packed: PackedSplit,
+        batches: list[torch.Tensor],
+        cfg: TrainConfig,
+        gen: torch.Generator,
+        world: int,
+        bar: tqdm,
+    ) -> float:
         self.model.train()
         new = torch.zeros(packed.num_pairs, N_LABELS)
         total, count = 0.0, 0
@@ -200,8 +220,13 @@ def train(cfg: TrainConfig, run: Path, *, resume: bool = False, progress: bool =
         truncate_metrics(run, start)
     gen = torch.Generator().manual_seed(cfg.seed + 17 * rank)
     per_epoch = sum(len(c) for c in _batches(len(train_p), cfg, 0, rank, world))
-    bar = tqdm(total=(cfg.epochs - start) * per_epoch * len(trainers), desc="training",
-               unit="frame", disable=not progress or rank != 0, file=sys.stderr)
+    bar = tqdm(
+        total=(cfg.epochs - start) * per_epoch * len(trainers),
+        desc="training",
+        unit="frame",
+        disable=not progress or rank != 0,
+        file=sys.stderr,
+    )
     try:
         for epoch in range(start, cfg.epochs):
             t0 = time.perf_counter()
@@ -222,15 +247,29 @@ def train(cfg: TrainConfig, run: Path, *, resume: bool = False, progress: bool =
             bar.set_postfix_str(f"val F1 gnn {row['val_f1_gnn']:.3f} mlp {row['val_f1_mlp']:.3f}")
             if rank == 0:
                 append_metrics(run, row)
-                atomic_save({"epoch": epoch, "fingerprint": manifest["fingerprint"],
-                             **{n: t.state() for n, t in trainers.items()}}, ckpt_path)
+                atomic_save(
+                    {
+                        "epoch": epoch,
+                        "fingerprint": manifest["fingerprint"],
+                        **{n: t.state() for n, t in trainers.items()},
+                    },
+                    ckpt_path,
+                )
     finally:
         bar.close()
     best = {"gnn": trainers["gnn"].best_f1, "mlp": trainers["mlp"].best_f1, "prior": prior_f1}
     if rank == 0:
-        atomic_save({"config": asdict(cfg), "fingerprint": manifest["fingerprint"],
-                     "gnn": trainers["gnn"].best_state, "mlp": trainers["mlp"].best_state,
-                     "prior": prior.state_dict(), "val_f1": best}, run / MODELS)
+        atomic_save(
+            {
+                "config": asdict(cfg),
+                "fingerprint": manifest["fingerprint"],
+                "gnn": trainers["gnn"].best_state,
+                "mlp": trainers["mlp"].best_state,
+                "prior": prior.state_dict(),
+                "val_f1": best,
+            },
+            run / MODELS,
+        )
         write_card(run, cfg, manifest, best)
     if world > 1:
         dist.barrier()

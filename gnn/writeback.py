@@ -30,25 +30,37 @@ def prediction_rows(
     run: str, take: str, annotated: np.ndarray, frames: dict[int, list[Triplet]], gap: int
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(Prediction nodes, SHOWS_PREDICTION rels, PREDICTED_BY rels) of one take."""
-    flat = [(f, ENTITY_INDEX[s], RELATION_INDEX[r], ENTITY_INDEX[o])
-            for f, ts in sorted(frames.items()) for s, r, o in ts]
+    flat = [
+        (f, ENTITY_INDEX[s], RELATION_INDEX[r], ENTITY_INDEX[o])
+        for f, ts in sorted(frames.items())
+        for s, r, o in ts
+    ]
     arr = np.array(flat, dtype=np.int64).reshape(-1, 4)
     iv = build_intervals(np.sort(annotated), arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3], gap)
     keys = np.array([f"{run}|{take}~{i}" for i in range(iv.start.size)], dtype=object)
     names, rels = np.array(ENTITIES, dtype=object), np.array(RELATIONS, dtype=object)
-    nodes = pd.DataFrame({
-        "key": keys, "run": run, "take": take,
-        "subject": names[iv.subject] if iv.subject.size else [],
-        "relation": rels[iv.relation] if iv.relation.size else [],
-        "object": names[iv.object] if iv.object.size else [],
-        "start_frame": iv.start, "end_frame": iv.end, "n_frames": iv.n_frames,
-        "start_time": iv.start / FPS, "end_time": (iv.end + 1) / FPS,
-    })
-    shows = pd.DataFrame({
-        "src": [frame_key(take, int(f)) for f in iv.occ_frame],
-        "dst": keys[iv.occ_interval] if iv.occ_interval.size else [],
-        "n": iv.occ_count,
-    })
+    nodes = pd.DataFrame(
+        {
+            "key": keys,
+            "run": run,
+            "take": take,
+            "subject": names[iv.subject] if iv.subject.size else [],
+            "relation": rels[iv.relation] if iv.relation.size else [],
+            "object": names[iv.object] if iv.object.size else [],
+            "start_frame": iv.start,
+            "end_frame": iv.end,
+            "n_frames": iv.n_frames,
+            "start_time": iv.start / FPS,
+            "end_time": (iv.end + 1) / FPS,
+        }
+    )
+    shows = pd.DataFrame(
+        {
+            "src": [frame_key(take, int(f)) for f in iv.occ_frame],
+            "dst": keys[iv.occ_interval] if iv.occ_interval.size else [],
+            "n": iv.occ_count,
+        }
+    )
     by = pd.DataFrame({"src": keys, "dst": run})
     return nodes, shows, by
 
@@ -59,7 +71,9 @@ def _take_gaps(store: GraphStore) -> dict[str, int]:
 
 
 def write_predictions(
-    store: GraphStore, run: str, predictions: dict[FrameKey, list[Triplet]],
+    store: GraphStore,
+    run: str,
+    predictions: dict[FrameKey, list[Triplet]],
     description: str = "",
 ) -> int:
     """Store the predictions of `run` (replacing its earlier ones per take); returns intervals."""
@@ -71,8 +85,10 @@ def write_predictions(
         by_take[f"{st}/{p}/{t}"][int(f)] = list(triplets)
     gaps = _take_gaps(store)
     created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    store.write("MERGE (r:Run {key: $k}) SET r.created = $c, r.description = $d",
-                {"k": run, "c": created, "d": description})
+    store.write(
+        "MERGE (r:Run {key: $k}) SET r.created = $c, r.description = $d",
+        {"k": run, "c": created, "d": description},
+    )
     total = 0
     for take, frames in sorted(by_take.items()):
         if take not in gaps:
@@ -80,25 +96,38 @@ def write_predictions(
         annotated = read_annotated_frames(store, take)["idx"].to_numpy(dtype=np.int64)
         unknown = set(frames) - set(annotated.tolist())
         if unknown:
-            raise StoreError(f"predictions for {take} name frames that are not annotated: "
-                             f"{sorted(unknown)[:5]}")
+            raise StoreError(
+                f"predictions for {take} name frames that are not annotated: {sorted(unknown)[:5]}"
+            )
         nodes, shows, by = prediction_rows(run, take, annotated, frames, gaps[take])
         _replace(store, run, take, nodes, shows, by)
         total += len(nodes)
     return total
 
 
-def _replace(store: GraphStore, run: str, take: str, nodes: pd.DataFrame,
-             shows: pd.DataFrame, by: pd.DataFrame) -> None:
+def _replace(
+    store: GraphStore,
+    run: str,
+    take: str,
+    nodes: pd.DataFrame,
+    shows: pd.DataFrame,
+    by: pd.DataFrame,
+) -> None:
     """Delete the run's predictions of one take and write the new ones, atomically."""
     delete = "MATCH (p:Prediction) WHERE p.run = $run AND p.take = $take DETACH DELETE p"
     params = {"run": run, "take": take}
     if store.backend == "neo4j":
-        frames = shows.groupby("dst")[["src", "n"]].apply(
-            lambda g: [{"key": k, "n": int(n)} for k, n in zip(g["src"], g["n"], strict=True)]
-        ).to_dict()
-        rows = [{"props": {k: _py(v) for k, v in r.items()}, "frames": frames.get(r["key"], [])}
-                for r in nodes.to_dict("records")]
+        frames = (
+            shows.groupby("dst")[["src", "n"]]
+            .apply(
+                lambda g: [{"key": k, "n": int(n)} for k, n in zip(g["src"], g["n"], strict=True)]
+            )
+            .to_dict()
+        )
+        rows = [
+            {"props": {k: _py(v) for k, v in r.items()}, "frames": frames.get(r["key"], [])}
+            for r in nodes.to_dict("records")
+        ]
         store.write(
             "OPTIONAL MATCH (old:Prediction {run: $run, take: $take}) DETACH DELETE old "
             "WITH count(*) AS _ MATCH (r:Run {key: $run}) UNWIND $rows AS row "

@@ -56,9 +56,7 @@ def h5_errors(file: Path, path: str, doing: str = "reading") -> Iterator[None]:
     except (OSError, KeyError, RuntimeError, ValueError, TypeError) as exc:
         if isinstance(exc, DataFormatError):
             raise
-        raise DataFormatError(
-            f"{where(file, path)}: error while {doing} ({_short(exc)})"
-        ) from None
+        raise DataFormatError(f"{where(file, path)}: error while {doing} ({_short(exc)})") from None
 
 
 def get_node(parent: h5py.Group, name: str, file: Path, kind: type, expected: str) -> Any:

@@ -76,15 +76,33 @@ def format_summary(summary: dict[str, Any]) -> str:
     """A human-readable table of a summary dict (per take, totals, splits, top names)."""
     header = ("surgery", "proc", "take", "frames", "annotated", "triplets", "split")
     rows = [
-        (t["surgery_type"], str(t["procedure_id"]), str(t["take_id"]), str(t["frames"]),
-         str(t["annotated_frames"]), str(t["triplets"]), t["split"] or "-")
+        (
+            t["surgery_type"],
+            str(t["procedure_id"]),
+            str(t["take_id"]),
+            str(t["frames"]),
+            str(t["annotated_frames"]),
+            str(t["triplets"]),
+            t["split"] or "-",
+        )
         for t in summary["takes"]
     ]
-    rows.append(("total", "", "", str(summary["frames"]), str(summary["annotated_frames"]),
-                 str(summary["triplets"]), ""))
+    rows.append(
+        (
+            "total",
+            "",
+            "",
+            str(summary["frames"]),
+            str(summary["annotated_frames"]),
+            str(summary["triplets"]),
+            "",
+        )
+    )
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-             for r in [header, *rows]]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+        for r in [header, *rows]
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines.insert(len(lines) - 1, lines[1])
     lines.append("")

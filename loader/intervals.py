@@ -46,9 +46,7 @@ def build_intervals(
     """Group triplet rows into intervals; see the module docstring for the rule."""
     if gap_tolerance < 0:
         raise ValueError("gap_tolerance must be >= 0")
-    code = (subject.astype(np.int64) * _NR + relation.astype(np.int64)) * _NE + obj.astype(
-        np.int64
-    )
+    code = (subject.astype(np.int64) * _NR + relation.astype(np.int64)) * _NE + obj.astype(np.int64)
     pair = code * (1 << 32) + frame.astype(np.int64)
     uniq, counts = np.unique(pair, return_counts=True)  # sorted by (code, frame)
     u_code = uniq >> 32

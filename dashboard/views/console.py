@@ -16,10 +16,7 @@ from dashboard.context import run_page, settings
 from dashboard.graphs import result_graph
 from queries.cypher_guard import WriteRefused
 
-EXAMPLE = (
-    "MATCH (f:Frame {key: $key})-[s:SHOWS]->(i:Interaction)\n"
-    "RETURN f, s, i LIMIT 25"
-)
+EXAMPLE = "MATCH (f:Frame {key: $key})-[s:SHOWS]->(i:Interaction)\nRETURN f, s, i LIMIT 25"
 
 
 def _params(text: str) -> dict | None:
@@ -29,7 +26,7 @@ def _params(text: str) -> dict | None:
     try:
         value = json.loads(text)
     except ValueError as exc:
-        st.error(f"Parameters must be a JSON object, e.g. {{\"take\": \"MISS/1/1\"}}: {exc}")
+        st.error(f'Parameters must be a JSON object, e.g. {{"take": "MISS/1/1"}}: {exc}')
         return None
     if not isinstance(value, dict):
         st.error("Parameters must be a JSON object (name -> value), not a list or a value.")
@@ -42,10 +39,12 @@ def render() -> None:
     first = str(data.takes()["take"].iloc[0])
     text = st.text_area("Cypher (read-only)", EXAMPLE, height=140, key="cy_text")
     c1, c2 = st.columns([3, 1])
-    params_text = c1.text_area("Parameters (JSON)", json.dumps({"key": f"{first}#0"}),
-                               height=68, key="cy_params")
-    limit = c2.number_input("Row limit", 1, settings().row_limit, min(1000, settings().row_limit),
-                            key="cy_limit")
+    params_text = c1.text_area(
+        "Parameters (JSON)", json.dumps({"key": f"{first}#0"}), height=68, key="cy_params"
+    )
+    limit = c2.number_input(
+        "Row limit", 1, settings().row_limit, min(1000, settings().row_limit), key="cy_limit"
+    )
     if not st.button("Run", type="primary", key="cy_run"):
         st.caption("Writes (CREATE, MERGE, SET, DELETE, ...) are refused: this console only reads.")
         return
@@ -66,8 +65,9 @@ def render() -> None:
     if dot is not None:
         st.graphviz_chart(dot)
     st.dataframe(df.map(_cell), hide_index=True)
-    st.download_button("Download result (CSV)", df.to_csv(index=False), file_name="result.csv",
-                       mime="text/csv")
+    st.download_button(
+        "Download result (CSV)", df.to_csv(index=False), file_name="result.csv", mime="text/csv"
+    )
 
 
 def _cell(value: object) -> object:

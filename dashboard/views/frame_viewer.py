@@ -27,10 +27,20 @@ def frame_controls(frames: int) -> int:
     frame_from_url("fv_frame", frames)
     st.session_state.setdefault("fv_frame", 0)
     prev, slider, nxt = st.columns([1, 10, 1], vertical_alignment="bottom")
-    prev.button("◀ Prev", on_click=_step, args=(-1, frames), key="fv_prev",
-                disabled=st.session_state["fv_frame"] <= 0)
-    nxt.button("Next ▶", on_click=_step, args=(1, frames), key="fv_next",
-               disabled=st.session_state["fv_frame"] >= frames - 1)
+    prev.button(
+        "◀ Prev",
+        on_click=_step,
+        args=(-1, frames),
+        key="fv_prev",
+        disabled=st.session_state["fv_frame"] <= 0,
+    )
+    nxt.button(
+        "Next ▶",
+        on_click=_step,
+        args=(1, frames),
+        key="fv_next",
+        disabled=st.session_state["fv_frame"] >= frames - 1,
+    )
     frame = slider.slider("Frame", 0, frames - 1, key="fv_frame") if frames > 1 else 0
     return int(frame)
 
@@ -42,15 +52,16 @@ def show_images(take: str, frame: int, recorded: str) -> None:
     except MediaMissing as exc:
         st.warning(f"**Media file not found.** {exc}")
         return
-    overlay = st.toggle("Apply the published gaze calibration offset", value=True,
-                        key="fv_offset")
+    overlay = st.toggle("Apply the published gaze calibration offset", value=True, key="fv_offset")
     media = read_frame(path, take, frame, apply_offset=overlay)
     views = rendered_views(media)
-    st.caption(f"{len(views)} cameras from `{path}`; red ring = gaze, cyan/yellow dots = "
-               "left/right wrist and palm, white = finger tips")
+    st.caption(
+        f"{len(views)} cameras from `{path}`; red ring = gaze, cyan/yellow dots = "
+        "left/right wrist and palm, white = finger tips"
+    )
     for start in range(0, len(views), COLUMNS):
         cols = st.columns(COLUMNS)
-        for col, (caption, image) in zip(cols, views[start:start + COLUMNS], strict=False):
+        for col, (caption, image) in zip(cols, views[start : start + COLUMNS], strict=False):
             if image is None:
                 col.info(caption)
             else:
@@ -62,11 +73,14 @@ def choose_run(take: str) -> str | None:
     runs = data.prediction_runs()
     usable = [r for r in runs["run"] if take in data.run_takes(str(r))] if len(runs) else []
     if not usable:
-        st.caption("No model predictions are stored for this take; `orgraph evaluate RUN "
-                   "--write-back` stores a run's predictions.")
+        st.caption(
+            "No model predictions are stored for this take; `orgraph evaluate RUN "
+            "--write-back` stores a run's predictions."
+        )
         return None
-    choice = st.selectbox("Compare with the predictions of", [NO_RUN, *usable], index=1,
-                          key="fv_run")
+    choice = st.selectbox(
+        "Compare with the predictions of", [NO_RUN, *usable], index=1, key="fv_run"
+    )
     return None if choice == NO_RUN else str(choice)
 
 
@@ -81,8 +95,11 @@ def show_scene_graph(take: str, frame: int) -> None:
         return
     if predicted is not None:
         counts = status["status"].value_counts()
-        st.markdown(" · ".join(f"**{counts.get(k, 0)}** {STATUS_TEXT[k]}"
-                               for k in ("both", "truth", "predicted")))
+        st.markdown(
+            " · ".join(
+                f"**{counts.get(k, 0)}** {STATUS_TEXT[k]}" for k in ("both", "truth", "predicted")
+            )
+        )
         st.caption("Edges: green = correct, red dashed = missed, orange dotted = extra.")
     graph, table = st.columns([3, 2])
     graph.graphviz_chart(scene_graph_dot(status, compare=predicted is not None))
@@ -102,8 +119,10 @@ def render() -> None:
     if pointer is None:
         st.warning(f"Frame {frame} of {take} is not in the graph store.")
         return
-    st.markdown(f"**{take}**, frame **{frame}** of {frames} · {float(pointer['time']):.2f} s · "
-                f"{int(pointer['triplets'])} triplets")
+    st.markdown(
+        f"**{take}**, frame **{frame}** of {frames} · {float(pointer['time']):.2f} s · "
+        f"{int(pointer['triplets'])} triplets"
+    )
     show_images(take, frame, str(pointer["file"]))
     show_scene_graph(take, frame)
 

@@ -37,10 +37,10 @@ def show_training(run: Path) -> None:
     f1 = [c for c in df.columns if c.startswith("val_f1_")]
     loss = [c for c in df.columns if c.startswith("loss_")]
     left, right = st.columns(2)
-    left.plotly_chart(charts.curves(df, "epoch", f1, "Validation macro F1", "macro F1"),
-                      key="f1_curve")
-    right.plotly_chart(charts.curves(df, "epoch", loss, "Training loss", "loss"),
-                       key="loss_curve")
+    left.plotly_chart(
+        charts.curves(df, "epoch", f1, "Validation macro F1", "macro F1"), key="f1_curve"
+    )
+    right.plotly_chart(charts.curves(df, "epoch", loss, "Training loss", "loss"), key="loss_curve")
     text = runs.card(run)
     if text:
         with st.expander("Model card"):
@@ -49,16 +49,21 @@ def show_training(run: Path) -> None:
 
 def show_evaluation(reports: dict[str, dict], source: str) -> None:
     """Per scope table, per relation F1, confusion matrix, and the published numbers."""
-    st.caption(f"From {source}; entities in play: "
-               f"{next(iter(reports.values())).get('entities', '?')}")
+    st.caption(
+        f"From {source}; entities in play: {next(iter(reports.values())).get('entities', '?')}"
+    )
     st.markdown("**Macro F1 per take, per surgery type and overall**")
     st.dataframe(runs.scope_table(reports), hide_index=True)
     st.markdown("**Per-relation F1 (labels with support)**")
     labels = runs.per_label(reports)
     st.plotly_chart(charts.bar(labels, "label", "f1", color="model"), key="label_f1")
     model = st.selectbox("Confusion matrix of", list(reports), key="md_confusion")
-    st.plotly_chart(charts.heatmap(runs.confusion(reports[model]), f"Confusion ({model})",
-                                   "predicted", "truth"), key="confusion")
+    st.plotly_chart(
+        charts.heatmap(
+            runs.confusion(reports[model]), f"Confusion ({model})", "predicted", "truth"
+        ),
+        key="confusion",
+    )
     st.markdown("**Baselines and published numbers**")
     st.dataframe(runs.headline(reports), hide_index=True)
     st.warning(runs.NOTE)
@@ -74,8 +79,14 @@ def render() -> None:
     names = [str(p.relative_to(root)) if p != root else p.name for p in found]
     choice = st.selectbox("Run", names, key="md_run")
     run = found[names.index(choice)]
-    st.caption(f"`{run}` · config: " + ", ".join(
-        f"{k}={v}" for k, v in runs.config(run).items() if k in ("epochs", "hidden", "lr", "seed")))
+    st.caption(
+        f"`{run}` · config: "
+        + ", ".join(
+            f"{k}={v}"
+            for k, v in runs.config(run).items()
+            if k in ("epochs", "hidden", "lr", "seed")
+        )
+    )
     show_training(run)
     st.subheader("Evaluation")
     saved = runs.evaluations(run)
@@ -83,8 +94,10 @@ def render() -> None:
         name = st.selectbox("Evaluation file", list(saved), key="md_eval")
         show_evaluation(saved[name], f"`{run / name}`")
         return
-    st.info(f"No evaluation is saved in this run. `orgraph evaluate {run} --json > "
-            f"{run}/evaluation.json` saves one; or evaluate it here (test split).")
+    st.info(
+        f"No evaluation is saved in this run. `orgraph evaluate {run} --json > "
+        f"{run}/evaluation.json` saves one; or evaluate it here (test split)."
+    )
     models = run / "models.pt"
     if not models.is_file():
         st.caption("The run has not finished training (no models.pt), so it cannot be scored.")
@@ -92,8 +105,10 @@ def render() -> None:
     if st.button("Evaluate now", key="md_evaluate"):
         st.session_state["md_evaluated"] = str(run)
     if st.session_state.get("md_evaluated") == str(run):
-        show_evaluation(_evaluate_now(data.sid(), str(run), models.stat().st_mtime),
-                        "an evaluation run in the dashboard")
+        show_evaluation(
+            _evaluate_now(data.sid(), str(run), models.stat().st_mtime),
+            "an evaluation run in the dashboard",
+        )
 
 
 run_page("Model", render, needs_data=False)

@@ -30,16 +30,24 @@ def render() -> None:
     with left:
         st.subheader("Relation frequencies")
         rel = data.catalog("relation_frequencies", level="surgery_type")
-        st.plotly_chart(charts.bar(rel, "relation", "triplets", color="key", horizontal=True),
-                        key="relations_chart")
+        st.plotly_chart(
+            charts.bar(rel, "relation", "triplets", color="key", horizontal=True),
+            key="relations_chart",
+        )
     with right:
         st.subheader("Entity frequencies")
         ent = data.catalog("entity_frequencies", level="surgery_type")
-        long = ent.melt(id_vars=["entity"], value_vars=["subject_triplets", "object_triplets"],
-                        var_name="as", value_name="triplets")
+        long = ent.melt(
+            id_vars=["entity"],
+            value_vars=["subject_triplets", "object_triplets"],
+            var_name="as",
+            value_name="triplets",
+        )
         long = long.groupby(["entity", "as"], as_index=False)["triplets"].sum()
-        st.plotly_chart(charts.bar(long, "entity", "triplets", color="as", horizontal=True),
-                        key="entities_chart")
+        st.plotly_chart(
+            charts.bar(long, "entity", "triplets", color="as", horizontal=True),
+            key="entities_chart",
+        )
 
 
 run_page("Overview", render)

@@ -19,10 +19,15 @@ def render() -> None:
     take = pick_take("tl_take")
     info = data.take_row(take)
     frames = int(info["frames"])
-    st.caption(f"{frames} frames ({frames / float(info['fps']):.1f} s), "
-               f"{int(info['annotated_frames'])} annotated, split {info['split'] or 'none'}")
-    roles_only = st.toggle("Staff and patient only", value=True,
-                           help="Hide lanes whose subject is an object (e.g. a probe touching)")
+    st.caption(
+        f"{frames} frames ({frames / float(info['fps']):.1f} s), "
+        f"{int(info['annotated_frames'])} annotated, split {info['split'] or 'none'}"
+    )
+    roles_only = st.toggle(
+        "Staff and patient only",
+        value=True,
+        help="Hide lanes whose subject is an object (e.g. a probe touching)",
+    )
     intervals = data.catalog("activity_timeline", take=take)
     if roles_only:
         intervals = intervals[intervals["subject"].isin(ROLES)]
@@ -31,20 +36,31 @@ def render() -> None:
         return
     lanes = [r for r in ROLES if r in set(intervals["subject"])]
     lanes += sorted(set(intervals["subject"]) - set(lanes))
-    event = st.plotly_chart(charts.gantt(intervals, lanes), key="gantt", on_select="rerun",
-                            selection_mode="points")
+    event = st.plotly_chart(
+        charts.gantt(intervals, lanes), key="gantt", on_select="rerun", selection_mode="points"
+    )
     clicked = _clicked_frame(event)
     if clicked is not None and clicked != st.session_state.get("_tl_click"):
         st.session_state["tl_frame"] = st.session_state["_tl_click"] = clicked
     st.session_state.setdefault("tl_frame", 0)
     st.session_state["tl_frame"] = min(int(st.session_state["tl_frame"]), frames - 1)
     left, right = st.columns([2, 1], vertical_alignment="bottom")
-    frame = left.number_input("Frame to open", 0, frames - 1, key="tl_frame", step=1,
-                              help="Click a bar to take its first frame")
+    frame = left.number_input(
+        "Frame to open",
+        0,
+        frames - 1,
+        key="tl_frame",
+        step=1,
+        help="Click a bar to take its first frame",
+    )
     if right.button("Open in frame viewer", type="primary"):
         open_frame(take, int(frame))
-    st.download_button("Download intervals (CSV)", intervals.to_csv(index=False),
-                       file_name=f"timeline_{take.replace('/', '_')}.csv", mime="text/csv")
+    st.download_button(
+        "Download intervals (CSV)",
+        intervals.to_csv(index=False),
+        file_name=f"timeline_{take.replace('/', '_')}.csv",
+        mime="text/csv",
+    )
 
 
 def _clicked_frame(event: object) -> int | None:

@@ -18,8 +18,13 @@ ANY = "(all)"
 
 
 def _download(df: pd.DataFrame, name: str) -> None:
-    st.download_button(f"Download {name} (CSV)", df.to_csv(index=False),
-                       file_name=f"{name}.csv", mime="text/csv", key=f"csv_{name}")
+    st.download_button(
+        f"Download {name} (CSV)",
+        df.to_csv(index=False),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"csv_{name}",
+    )
 
 
 def _take_filter(key: str) -> str | None:
@@ -55,8 +60,9 @@ def ngrams() -> None:
         st.info("No pattern reaches this support.")
         return
     top = df.nlargest(25, "occurrences").assign(label=lambda d: d["role"] + ": " + d["pattern"])
-    st.plotly_chart(charts.bar(top, "label", "occurrences", color="role", horizontal=True),
-                    key="ngram_chart")
+    st.plotly_chart(
+        charts.bar(top, "label", "occurrences", color="role", horizontal=True), key="ngram_chart"
+    )
     st.dataframe(df, hide_index=True)
     _download(df, f"ngrams_{n}")
 
@@ -73,8 +79,10 @@ def handovers() -> None:
         return
     pairs = df.groupby(["giver", "receiver"], as_index=False).size()
     matrix = pairs.pivot(index="giver", columns="receiver", values="size").fillna(0).astype(int)
-    st.plotly_chart(charts.heatmap(matrix, "Handovers per pair of roles", "receiver", "giver"),
-                    key="handover_chart")
+    st.plotly_chart(
+        charts.heatmap(matrix, "Handovers per pair of roles", "receiver", "giver"),
+        key="handover_chart",
+    )
     st.dataframe(df, hide_index=True)
     _download(df, "handovers")
 
@@ -113,8 +121,11 @@ def render() -> None:
     """The view chooser, then the chosen view."""
     view = st.radio("View", VIEWS, horizontal=True, key="wf_view")
     {
-        "Directly-follows": directly_follows, "N-grams": ngrams, "Handovers": handovers,
-        "Allen concurrency": concurrency, "Phase timelines": phases,
+        "Directly-follows": directly_follows,
+        "N-grams": ngrams,
+        "Handovers": handovers,
+        "Allen concurrency": concurrency,
+        "Phase timelines": phases,
     }[view]()
 
 

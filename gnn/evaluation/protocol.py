@@ -120,9 +120,7 @@ def evaluate(
     (a ParsedPredictions) are copied into the report.
     """
     if entities not in ENTITY_MODES:
-        raise ConfigError(
-            f"entities mode {entities!r} is not one of {', '.join(ENTITY_MODES)}"
-        )
+        raise ConfigError(f"entities mode {entities!r} is not one of {', '.join(ENTITY_MODES)}")
     tallies: dict[TakeKey, _Tally] = defaultdict(_Tally)
     for key in sorted(truth):
         take: TakeKey = key[:3]

@@ -125,8 +125,11 @@ class EvaluationReport:
             "dropped_triplets": self.dropped_triplets,
             "per_label": {
                 label: {
-                    "precision": s.precision, "recall": s.recall, "f1": s.f1,
-                    "support": s.support, "predicted": s.predicted,
+                    "precision": s.precision,
+                    "recall": s.recall,
+                    "f1": s.f1,
+                    "support": s.support,
+                    "predicted": s.predicted,
                 }
                 for label, s in self.per_label.items()
             },
@@ -176,9 +179,12 @@ def format_report(report: EvaluationReport, *, per_label: bool = True) -> str:
     lines += _group_rows("Per surgery type", list(report.per_surgery_type.values()))
     lines += _group_rows("Overall", [report.overall])
     if per_label:
-        lines += ["", "Per label (overall)",
-                  f"  {'label':<16} {'precision':>9} {'recall':>9} {'F1':>9} {'support':>9} "
-                  f"{'predicted':>9}"]
+        lines += [
+            "",
+            "Per label (overall)",
+            f"  {'label':<16} {'precision':>9} {'recall':>9} {'F1':>9} {'support':>9} "
+            f"{'predicted':>9}",
+        ]
         for s in report.per_label.values():
             lines.append(
                 f"  {s.label:<16} {s.precision:>9.4f} {s.recall:>9.4f} {s.f1:>9.4f} "

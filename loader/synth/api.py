@@ -44,11 +44,15 @@ def check_rgb(rgb: tuple[int, int] | None) -> tuple[int, int] | None:
     """Validate an (H, W) frame size; ConfigError naming the parameter otherwise."""
     if rgb is None:
         return None
-    ok = (isinstance(rgb, tuple | list) and len(rgb) == 2
-          and all(isinstance(v, int | np.integer) and 4 <= v <= MAX_SIDE for v in rgb))
+    ok = (
+        isinstance(rgb, tuple | list)
+        and len(rgb) == 2
+        and all(isinstance(v, int | np.integer) and 4 <= v <= MAX_SIDE for v in rgb)
+    )
     if not ok:
-        raise ConfigError(f"rgb must be (height, width) with each side in 4..{MAX_SIDE}, "
-                          f"got {rgb!r}")
+        raise ConfigError(
+            f"rgb must be (height, width) with each side in 4..{MAX_SIDE}, got {rgb!r}"
+        )
     return int(rgb[0]), int(rgb[1])
 
 
@@ -56,14 +60,25 @@ def _split_tables(specs: list[TakeSpec], seed: int) -> dict[str, np.ndarray]:
     rng = np.random.default_rng([seed, 11])
     return {
         name: writer.split_table(
-            [(s.surgery_type, s.procedure_id, s.take_id, s.frames)
-             for s in specs if s.split == name], rng)
+            [
+                (s.surgery_type, s.procedure_id, s.take_id, s.frames)
+                for s in specs
+                if s.split == name
+            ],
+            rng,
+        )
         for name in SPLITS
     }
 
 
-def generate(out_dir: Path, scale: str = "tiny", seed: int = 0, merged: bool = False,
-             rgb: tuple[int, int] | None = (48, 64), progress: bool = True) -> SynthResult:
+def generate(
+    out_dir: Path,
+    scale: str = "tiny",
+    seed: int = 0,
+    merged: bool = False,
+    rgb: tuple[int, int] | None = (48, 64),
+    progress: bool = True,
+) -> SynthResult:
     """Write a synthetic dataset of the real layout to `out_dir` and return what it holds.
 
     Files are written under a temporary name and renamed at the end, so an interrupted
@@ -82,8 +97,13 @@ def generate(out_dir: Path, scale: str = "tiny", seed: int = 0, merged: bool = F
     attrs = {"generator": "orgraph synth", "scale": scale, "seed": seed}
     done: list[tuple[Path, Path]] = []
     takes: list[SynthTake] = []
-    bar = tqdm(total=sum(s.frames for s in specs), unit="frame", desc="synth",
-               disable=not progress, file=sys.stderr)
+    bar = tqdm(
+        total=sum(s.frames for s in specs),
+        unit="frame",
+        desc="synth",
+        disable=not progress,
+        file=sys.stderr,
+    )
     try:
         for stem, group in groups:
             final = out_dir / f"{stem}.h5"

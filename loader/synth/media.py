@@ -32,12 +32,11 @@ def missing_cameras(n_cams: int, frames: int, rng: np.random.Generator) -> np.nd
     for _ in range(int(rng.integers(1, 3))):
         length = max(1, int(frames * rng.uniform(0.01, 0.04)))
         start = int(rng.integers(0, max(1, frames - length)))
-        miss[start:start + length, int(rng.integers(n_cams))] = True
+        miss[start : start + length, int(rng.integers(n_cams))] = True
     return miss
 
 
-def _put(img: np.ndarray, f: np.ndarray, c: np.ndarray, xy: np.ndarray,
-         colour: np.ndarray) -> None:
+def _put(img: np.ndarray, f: np.ndarray, c: np.ndarray, xy: np.ndarray, colour: np.ndarray) -> None:
     """Set pixels (x, y) of frame f, camera c to colour, ignoring points outside the image."""
     h, w = img.shape[2:4]
     x, y = np.floor(xy[..., 0]).astype(np.int64), np.floor(xy[..., 1]).astype(np.int64)
@@ -45,8 +44,15 @@ def _put(img: np.ndarray, f: np.ndarray, c: np.ndarray, xy: np.ndarray,
     img[f[ok], c[ok], y[ok], x[ok]] = colour[ok]
 
 
-def render(rows: Rows, layout: Layout, sources: tuple[str, ...], lo: int, hi: int,
-           size: tuple[int, int], missing: np.ndarray) -> np.ndarray:
+def render(
+    rows: Rows,
+    layout: Layout,
+    sources: tuple[str, ...],
+    lo: int,
+    hi: int,
+    size: tuple[int, int],
+    missing: np.ndarray,
+) -> np.ndarray:
     """[hi-lo, n_cams, H, W, 3] uint8 BGR frames for frames lo..hi-1."""
     h, w = size
     n_cams = len(sources)

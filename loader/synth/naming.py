@@ -16,10 +16,14 @@ from core.vocabulary import (
 EXTRA_RAW_ENTITY = {"operating_table": "operating_table"}
 EXTRA_RAW_RELATION = {"looking": "looking"}
 
-_MISS_EGO = (("assistant", "head_surgeon", "circulator", "anesthetist"),
-             ("head_surgeon", "assistant", "anesthetist", "circulator"))
-_US_EGO = (("head_surgeon", "assistant", "anesthetist"),
-           ("assistant", "head_surgeon", "circulator", "anesthetist"))
+_MISS_EGO = (
+    ("assistant", "head_surgeon", "circulator", "anesthetist"),
+    ("head_surgeon", "assistant", "anesthetist", "circulator"),
+)
+_US_EGO = (
+    ("head_surgeon", "assistant", "anesthetist"),
+    ("assistant", "head_surgeon", "circulator", "anesthetist"),
+)
 _EXTERNAL = tuple(f"external_{i}" for i in range(1, 6))
 
 
@@ -38,8 +42,9 @@ def file_vocabulary() -> tuple[list[str], list[str]]:
     return ents, rels
 
 
-def take_sources(surgery_type: str, procedure_id: int, take_id: int,
-                 rng: np.random.Generator) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def take_sources(
+    surgery_type: str, procedure_id: int, take_id: int, rng: np.random.Generator
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(canonical, raw) source names of a take, in file order (not camera-id order)."""
     if surgery_type == "MISS":
         ego = _MISS_EGO[int(rng.integers(len(_MISS_EGO)))]

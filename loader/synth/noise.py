@@ -19,16 +19,18 @@ def annotated_mask(frames: int, rng: np.random.Generator) -> np.ndarray:
     ok = rng.random(frames) >= 0.02
     runs = max(1, frames // 700)
     max_len = max(2, min(40, frames // 25))
-    for start, length in zip(rng.integers(0, frames, size=runs),
-                             rng.integers(2, max_len + 1, size=runs), strict=True):
-        ok[start:start + length] = False
+    for start, length in zip(
+        rng.integers(0, frames, size=runs), rng.integers(2, max_len + 1, size=runs), strict=True
+    ):
+        ok[start : start + length] = False
     if not ok.any():
         ok[0] = True
     return ok
 
 
-def apply_noise(rows: Rows, annotated: np.ndarray, surgery_type: str,
-                rng: np.random.Generator) -> Rows:
+def apply_noise(
+    rows: Rows, annotated: np.ndarray, surgery_type: str, rng: np.random.Generator
+) -> Rows:
     """Rows as written: only annotated frames, with occasional annotator mistakes."""
     rows = rows.take(annotated[rows.frame])
     n = len(rows)

@@ -23,9 +23,23 @@ from core.vocabulary import (
 from loader.synth.layout import Layout
 from loader.synth.workflow import Rows
 
-_WORK = ("anaesthetising", "applying", "aspirating", "controlling", "cutting", "disinfection",
-         "dressing", "injecting", "inserting", "manipulating", "positioning", "preparing",
-         "removing", "scanning", "touching")
+_WORK = (
+    "anaesthetising",
+    "applying",
+    "aspirating",
+    "controlling",
+    "cutting",
+    "disinfection",
+    "dressing",
+    "injecting",
+    "inserting",
+    "manipulating",
+    "positioning",
+    "preparing",
+    "removing",
+    "scanning",
+    "touching",
+)
 _GAZE_PRIO = np.full(len(RELATION_INDEX), 3, dtype=np.int64)
 _GAZE_PRIO[RELATION_INDEX["looking"]] = 0
 _GAZE_PRIO[[RELATION_INDEX[r] for r in _WORK]] = 1
@@ -47,8 +61,9 @@ class Signals:
     """[F, n_ego] int64 entity the role attends to (-1 none): the truth behind the gaze."""
 
 
-def _first_object(rows: Rows, role: int, frames: int, prio: np.ndarray,
-                  allowed: np.ndarray | None = None) -> np.ndarray:
+def _first_object(
+    rows: Rows, role: int, frames: int, prio: np.ndarray, allowed: np.ndarray | None = None
+) -> np.ndarray:
     """[F] object of the role's highest-priority relation per frame, or -1."""
     sel = rows.s == role
     if allowed is not None:
@@ -67,13 +82,19 @@ def _runs(frames: int, fraction: float, rng: np.random.Generator) -> np.ndarray:
     mask = np.zeros(frames, dtype=bool)
     mean = max(2, min(20, frames // 30))
     for start in rng.integers(0, frames, size=max(1, int(frames * fraction / mean))):
-        mask[start:start + int(rng.integers(1, 2 * mean))] = True
+        mask[start : start + int(rng.integers(1, 2 * mean))] = True
     return mask
 
 
-def make_signals(rows: Rows, layout: Layout, sources: tuple[str, ...], frames: int,
-                 size: tuple[int, int], where: tuple[str, int, int],
-                 rng: np.random.Generator) -> Signals:
+def make_signals(
+    rows: Rows,
+    layout: Layout,
+    sources: tuple[str, ...],
+    frames: int,
+    size: tuple[int, int],
+    where: tuple[str, int, int],
+    rng: np.random.Generator,
+) -> Signals:
     """Gaze, depth and hands for every egocentric source, in source order."""
     height, width = size
     scale = np.array([width, height], dtype=np.float64)
@@ -111,15 +132,22 @@ def make_signals(rows: Rows, layout: Layout, sources: tuple[str, ...], frames: i
         d = d * rng.lognormal(0, 0.05, frames)
         d[invalid] = np.nan
         depth[:, j] = d
-        hands[:, j] = _hands(rows, layout, cam, role_idx, frames, holding, working,
-                             scale, rng)
+        hands[:, j] = _hands(rows, layout, cam, role_idx, frames, holding, working, scale, rng)
         hands[:, j, 0] = CAMERA_TYPE_IDS[role]
     return Signals(gaze, depth, hands, attended)
 
 
-def _hands(rows: Rows, layout: Layout, cam: int, role_idx: int, frames: int,
-           holding: np.ndarray, working: np.ndarray, scale: np.ndarray,
-           rng: np.random.Generator) -> np.ndarray:
+def _hands(
+    rows: Rows,
+    layout: Layout,
+    cam: int,
+    role_idx: int,
+    frames: int,
+    holding: np.ndarray,
+    working: np.ndarray,
+    scale: np.ndarray,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """[F, 17] hand points: right palm on the held object, left palm on the worked one."""
     fidx = np.arange(frames)
     prio = np.zeros(len(RELATION_INDEX), np.int64)
@@ -136,8 +164,8 @@ def _hands(rows: Rows, layout: Layout, cam: int, role_idx: int, frames: int,
     for side in ("left", "right"):  # wrist, palm
         palm = palms[side] + rng.normal(0, 0.015, (frames, 2))
         wrist = palm + np.array([0.0, 0.07]) + rng.normal(0, 0.01, (frames, 2))
-        out[:, col:col + 2] = wrist * scale
-        out[:, col + 2:col + 4] = palm * scale
+        out[:, col : col + 2] = wrist * scale
+        out[:, col + 2 : col + 4] = palm * scale
         col += 4
     normal = np.array([0.0, -0.03]) * scale
     out[:, 9:17] = out[:, 1:9] + np.tile(normal, 4)

@@ -49,8 +49,9 @@ def _rngs(seed: int, key: str) -> list[np.random.Generator]:
     return [np.random.default_rng(s) for s in ss.spawn(6)]
 
 
-def _by_frame(frame: np.ndarray, s: np.ndarray, r: np.ndarray,
-              o: np.ndarray) -> dict[int, list[Triplet]]:
+def _by_frame(
+    frame: np.ndarray, s: np.ndarray, r: np.ndarray, o: np.ndarray
+) -> dict[int, list[Triplet]]:
     ents, rels = np.array(ENTITIES, dtype=object), np.array(RELATIONS, dtype=object)
     trip = list(zip(ents[s].tolist(), rels[r].tolist(), ents[o].tolist(), strict=True))
     out: dict[int, list[Triplet]] = {}
@@ -64,12 +65,14 @@ def _by_frame(frame: np.ndarray, s: np.ndarray, r: np.ndarray,
     return out
 
 
-def generate_take(parent: h5py.Group, spec: TakeSpec, seed: int,
-                  rgb: tuple[int, int] | None) -> SynthTake:
+def generate_take(
+    parent: h5py.Group, spec: TakeSpec, seed: int, rgb: tuple[int, int] | None
+) -> SynthTake:
     """Create /data/<type>/<procedure>/take/<take> under `parent` and return its truth."""
     r_model, r_noise, r_names, r_layout, r_signals, r_media = _rngs(seed, spec.key)
     sources, raw_sources = naming.take_sources(
-        spec.surgery_type, spec.procedure_id, spec.take_id, r_names)
+        spec.surgery_type, spec.procedure_id, spec.take_id, r_names
+    )
     raw_ent, raw_rel = naming.raw_name_tables(r_names)
     ent_ids, rel_ids = naming.vocab_ids(raw_ent, raw_rel)
 
@@ -82,8 +85,7 @@ def generate_take(parent: h5py.Group, spec: TakeSpec, seed: int,
     sig = make_signals(model.rows, layout, sources, spec.frames, size, where, r_signals)
     missing = media.missing_cameras(len(sources), spec.frames, r_media)
 
-    g = parent.create_group(
-        f"data/{spec.surgery_type}/{spec.procedure_id}/take/{spec.take_id}")
+    g = parent.create_group(f"data/{spec.surgery_type}/{spec.procedure_id}/take/{spec.take_id}")
     writer.write_sources(g, raw_sources, as_bytes=spec.surgery_type == "MISS")
     if rgb is None:
         ds = writer.create_rgb(g, spec.frames, len(sources), (1, 1), per_frame=False)
@@ -103,7 +105,12 @@ def generate_take(parent: h5py.Group, spec: TakeSpec, seed: int,
     writer.write_annotations(g, written.frame, raw, ids)
 
     return SynthTake(
-        spec.surgery_type, spec.procedure_id, spec.take_id, spec.frames, sources, spec.split,
+        spec.surgery_type,
+        spec.procedure_id,
+        spec.take_id,
+        spec.frames,
+        sources,
+        spec.split,
         _by_frame(written.frame, written.s, written.r, written.o),
         tuple(model.phase_names[i] for i in model.phase.tolist()),
     )

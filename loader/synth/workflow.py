@@ -27,8 +27,14 @@ N_ENT = len(ENTITY_INDEX)
 
 # Display order of relations inside a frame (as in the real files: lyingOn first, touching last).
 _RANK = np.full(len(RELATION_INDEX), 4, dtype=np.int64)
-for _name, _rank in (("lyingon", 0), ("closeto", 1), ("holding", 2), ("wearing", 2),
-                     ("looking", 3), ("touching", 5)):
+for _name, _rank in (
+    ("lyingon", 0),
+    ("closeto", 1),
+    ("holding", 2),
+    ("wearing", 2),
+    ("looking", 3),
+    ("touching", 5),
+):
     _RANK[RELATION_INDEX[_name]] = _rank
 
 
@@ -105,8 +111,9 @@ def _phase_bounds(weights: np.ndarray, frames: int, rng: np.random.Generator) ->
     return bounds
 
 
-def _add_phase_steps(ivs: _Intervals, steps: tuple, a: int, b: int,
-                     rng: np.random.Generator) -> None:
+def _add_phase_steps(
+    ivs: _Intervals, steps: tuple, a: int, b: int, rng: np.random.Generator
+) -> None:
     length = max(b - a, 1)
     for step in steps:
         if isinstance(step, Act):
@@ -120,8 +127,9 @@ def _add_phase_steps(ivs: _Intervals, steps: tuple, a: int, b: int,
             _add_handover(ivs, step, a + step.start * length, a + step.end * length, rng)
 
 
-def _add_handover(ivs: _Intervals, h: Handover, a: float, b: float,
-                  rng: np.random.Generator) -> None:
+def _add_handover(
+    ivs: _Intervals, h: Handover, a: float, b: float, rng: np.random.Generator
+) -> None:
     """Giver holds for a few frames, receiver takes over (brief overlap), maybe hands back."""
     span = max(b - a, 2.0)
     k = max(1.0, span * rng.uniform(0.08, 0.25))
@@ -133,8 +141,9 @@ def _add_handover(ivs: _Intervals, h: Handover, a: float, b: float,
         ivs.add((h.giver, "holding", h.obj), end, b)
 
 
-def _add_background(ivs: _Intervals, pool: tuple[Triplet, ...], frames: int,
-                    rng: np.random.Generator, busy: float) -> None:
+def _add_background(
+    ivs: _Intervals, pool: tuple[Triplet, ...], frames: int, rng: np.random.Generator, busy: float
+) -> None:
     """A renewal process: activities of mean length ~4% of the take, separated by gaps."""
     mean = max(3.0, 0.04 * frames)
     t = rng.exponential(mean * (1 - busy) / busy)
@@ -144,9 +153,15 @@ def _add_background(ivs: _Intervals, pool: tuple[Triplet, ...], frames: int,
         t += dur + rng.exponential(mean * (1 - busy) / busy)
 
 
-def _filler(frames: int, surgery_type: str, base: np.ndarray, base_ids: np.ndarray,
-            base_iv: np.ndarray, annotated: np.ndarray, rng: np.random.Generator,
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _filler(
+    frames: int,
+    surgery_type: str,
+    base: np.ndarray,
+    base_ids: np.ndarray,
+    base_iv: np.ndarray,
+    annotated: np.ndarray,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Top up with proximity triplets until the take reaches the target density."""
     target = rng.normal(TARGET_DENSITY, 0.1) * frames * 1.01  # noise drops ~0.5%
     deficit = target - int(annotated[base].sum())
@@ -176,8 +191,9 @@ def _filler(frames: int, surgery_type: str, base: np.ndarray, base_ids: np.ndarr
     return frame[keep], ids[keep], all_iv
 
 
-def build_take(surgery_type: str, frames: int, annotated: np.ndarray,
-               rng: np.random.Generator) -> TakeModel:
+def build_take(
+    surgery_type: str, frames: int, annotated: np.ndarray, rng: np.random.Generator
+) -> TakeModel:
     """Sample one take's workflow: phases, handovers, background roles and filler."""
     phases = PHASES[surgery_type]
     bounds = _phase_bounds(np.array([p.weight for p in phases]), frames, rng)

@@ -16,10 +16,14 @@ from h5py import h5d, h5g, h5p, h5s, h5t
 from core.vocabulary import CAMERA_TYPE_IDS
 from loader.synth.naming import file_vocabulary
 
-SPLIT_DTYPE = np.dtype([
-    ("surgery_type", h5py.string_dtype()), ("procedure_id", "<i4"),
-    ("take_id", "<i4"), ("frame_id", "<i4"),
-])
+SPLIT_DTYPE = np.dtype(
+    [
+        ("surgery_type", h5py.string_dtype()),
+        ("procedure_id", "<i4"),
+        ("take_id", "<i4"),
+        ("frame_id", "<i4"),
+    ]
+)
 
 
 def _name_id_table(names: list[str], ids: list[int]) -> np.ndarray:
@@ -38,7 +42,8 @@ def write_metadata(f: h5py.File, attrs: dict[str, str | int]) -> None:
     voc.create_dataset("relation", data=_name_id_table(rels, list(range(len(rels)))))
     cams = sorted(CAMERA_TYPE_IDS, key=CAMERA_TYPE_IDS.__getitem__)
     f.create_group("metadata/sources").create_dataset(
-        "sources", data=_name_id_table(cams, [CAMERA_TYPE_IDS[c] for c in cams]))
+        "sources", data=_name_id_table(cams, [CAMERA_TYPE_IDS[c] for c in cams])
+    )
     ds = f.create_group("metadata/dataset")
     ds.attrs["version"] = "1.0-synthetic"
     ds.attrs["creation_date"] = _dt.date.today().isoformat()
@@ -60,20 +65,26 @@ def write_array(take: h5py.Group, path: str, data: np.ndarray) -> None:
     take.create_dataset(path, data=data, track_times=False)
 
 
-def create_rgb(take: h5py.Group, frames: int, n_cams: int, size: tuple[int, int],
-               per_frame: bool) -> h5py.Dataset:
+def create_rgb(
+    take: h5py.Group, frames: int, n_cams: int, size: tuple[int, int], per_frame: bool
+) -> h5py.Dataset:
     """frames/rgb [F, n_cams, H, W, 3] uint8, gzip; chunked per frame (or in blocks if 1x1)."""
     h, w = size
     rows = 1 if per_frame else min(frames, 4096)
     return take.create_dataset(
-        "frames/rgb", shape=(frames, n_cams, h, w, 3), dtype=np.uint8,
-        chunks=(rows, n_cams, h, w, 3), compression="gzip", compression_opts=1,
+        "frames/rgb",
+        shape=(frames, n_cams, h, w, 3),
+        dtype=np.uint8,
+        chunks=(rows, n_cams, h, w, 3),
+        compression="gzip",
+        compression_opts=1,
         track_times=False,
     )
 
 
-def write_annotations(take: h5py.Group, frame: np.ndarray, raw: np.ndarray,
-                      ids: np.ndarray) -> None:
+def write_annotations(
+    take: h5py.Group, frame: np.ndarray, raw: np.ndarray, ids: np.ndarray
+) -> None:
     """annotations/frame_{i}/{rel_annotations, scene_graph} for each frame present in `frame`.
 
     `frame` is sorted; `raw` is [n, 3] fixed-length bytes, `ids` [n, 3] float32.
@@ -96,14 +107,11 @@ def write_annotations(take: h5py.Group, frame: np.ndarray, raw: np.ndarray,
     for fi, a, b in zip(frame[starts].tolist(), starts.tolist(), ends.tolist(), strict=True):
         gid = h5g.create(ann.id, b"frame_%d" % fi, gcpl=gcpl)
         sid = h5s.create_simple((b - a, 3))
-        h5d.create(gid, b"rel_annotations", str_t, sid, dcpl=dcpl).write(
-            h5s.ALL, h5s.ALL, raw[a:b])
-        h5d.create(gid, b"scene_graph", f32_t, sid, dcpl=dcpl).write(
-            h5s.ALL, h5s.ALL, ids[a:b])
+        h5d.create(gid, b"rel_annotations", str_t, sid, dcpl=dcpl).write(h5s.ALL, h5s.ALL, raw[a:b])
+        h5d.create(gid, b"scene_graph", f32_t, sid, dcpl=dcpl).write(h5s.ALL, h5s.ALL, ids[a:b])
 
 
-def split_table(takes: Iterable[tuple[str, int, int, int]],
-                rng: np.random.Generator) -> np.ndarray:
+def split_table(takes: Iterable[tuple[str, int, int, int]], rng: np.random.Generator) -> np.ndarray:
     """One row per frame of the given (surgery_type, procedure_id, take_id, frames), shuffled."""
     parts = []
     for st, p, t, frames in takes:
@@ -120,5 +128,10 @@ def split_table(takes: Iterable[tuple[str, int, int, int]],
 def write_splits(group: h5py.Group, tables: dict[str, np.ndarray]) -> None:
     """splits/train|validation|test: gzip-compressed structured arrays."""
     for name, table in tables.items():
-        group.create_dataset(name, data=table, compression="gzip", track_times=False,
-                             chunks=(max(1, min(table.shape[0], 65536)),))
+        group.create_dataset(
+            name,
+            data=table,
+            compression="gzip",
+            track_times=False,
+            chunks=(max(1, min(table.shape[0], 65536)),),
+        )

@@ -29,11 +29,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_store_args(p)
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default 8501)")
-    p.add_argument("--address", default="127.0.0.1",
-                   help="address to listen on (default 127.0.0.1; 0.0.0.0 inside a container)")
+    p.add_argument(
+        "--address",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; 0.0.0.0 inside a container)",
+    )
     p.add_argument("--runs", type=Path, help="training runs directory (ORGRAPH_RUNS; default runs)")
-    p.add_argument("--media-root", type=Path,
-                   help="directory to look in for HDF5 files that have moved (ORGRAPH_MEDIA_ROOT)")
+    p.add_argument(
+        "--media-root",
+        type=Path,
+        help="directory to look in for HDF5 files that have moved (ORGRAPH_MEDIA_ROOT)",
+    )
     p.set_defaults(func=run)
 
 
@@ -62,11 +68,25 @@ def dashboard_env(args: argparse.Namespace) -> dict[str, str]:
 def streamlit_command(args: argparse.Namespace) -> list[str]:
     """`python -m streamlit run dashboard/app.py` with a headless, telemetry-free server."""
     return [
-        sys.executable, "-m", "streamlit", "run", str(app_path()),
-        "--server.port", str(args.port), "--server.address", args.address,
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none", "--global.developmentMode", "false",
-        "--client.toolbarMode", "minimal",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app_path()),
+        "--server.port",
+        str(args.port),
+        "--server.address",
+        args.address,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        "--global.developmentMode",
+        "false",
+        "--client.toolbarMode",
+        "minimal",
     ]
 
 
@@ -84,8 +104,9 @@ def run(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         raise ConfigError(f"--port {args.port}: expected a port number 1-65535")
     env = dashboard_env(args)
-    print(f"ORGraph dashboard on {env['ORGRAPH_BACKEND']}: {url(args)}  (Ctrl+C stops it)",
-          flush=True)
+    print(
+        f"ORGraph dashboard on {env['ORGRAPH_BACKEND']}: {url(args)}  (Ctrl+C stops it)", flush=True
+    )
     proc = subprocess.Popen(streamlit_command(args), env=env)
     signal.signal(signal.SIGTERM, _interrupt)  # a terminated command stops its server too
     try:

@@ -23,14 +23,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("run", type=Path, nargs="?", metavar="RUN_DIR", help="a training run")
     p.add_argument("--predictions", type=Path, metavar="FILE", help="a predictions JSON file")
     p.add_argument("--split", choices=SPLITS, default="test")
-    p.add_argument("--entities", choices=("predicted", "ground-truth"), default="predicted",
-                   help="where the entities in play come from (official: predicted)")
+    p.add_argument(
+        "--entities",
+        choices=("predicted", "ground-truth"),
+        default="predicted",
+        help="where the entities in play come from (official: predicted)",
+    )
     p.add_argument("--data", type=Path, help="export directory (default: the run's)")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--save-predictions", type=Path, metavar="FILE",
-                   help="write the run's GNN predictions as JSON")
-    p.add_argument("--write-back", action="store_true",
-                   help="store GNN predictions as Prediction intervals (Run key = RUN_DIR name)")
+    p.add_argument(
+        "--save-predictions",
+        type=Path,
+        metavar="FILE",
+        help="write the run's GNN predictions as JSON",
+    )
+    p.add_argument(
+        "--write-back",
+        action="store_true",
+        help="store GNN predictions as Prediction intervals (Run key = RUN_DIR name)",
+    )
     add_store_args(p)
     p.set_defaults(func=run)
 
@@ -51,8 +62,12 @@ def run(args: argparse.Namespace) -> int:
         from gnn.writeback import write_predictions
 
         with open_store(settings, read_only=False) as store:
-            n = write_predictions(store, args.run.name, preds["gnn"],
-                                  f"GNN predictions on split {args.split} from {args.run}")
+            n = write_predictions(
+                store,
+                args.run.name,
+                preds["gnn"],
+                f"GNN predictions on split {args.split} from {args.run}",
+            )
         print(f"wrote {n} prediction intervals as run {args.run.name!r}")
     if args.json:
         print(json.dumps({k: r.to_dict() for k, r in reports.items()}, indent=2))

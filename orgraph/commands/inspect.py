@@ -25,11 +25,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("h5", nargs="+", type=Path, metavar="H5", help="EgoExOR HDF5 file(s)")
-    p.add_argument("--splits", type=Path, default=None, metavar="FILE",
-                   help="splits.h5 for per-procedure files (a merged file has its own /splits)")
+    p.add_argument(
+        "--splits",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="splits.h5 for per-procedure files (a merged file has its own /splits)",
+    )
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
-    p.add_argument("--lenient", action="store_true",
-                   help="skip and count triplets with unknown raw names instead of failing")
+    p.add_argument(
+        "--lenient",
+        action="store_true",
+        help="skip and count triplets with unknown raw names instead of failing",
+    )
     p.set_defaults(func=run)
 
 
@@ -38,8 +46,14 @@ def run(args: argparse.Namespace) -> int:
     with EgoExOR(args.h5, splits=args.splits, lenient=args.lenient) as reader:
         summary = summarize(
             reader,
-            progress=lambda it: tqdm(it, total=len(reader.takes), desc="reading takes",
-                                     unit="take", file=sys.stderr, disable=None),
+            progress=lambda it: tqdm(
+                it,
+                total=len(reader.takes),
+                desc="reading takes",
+                unit="take",
+                file=sys.stderr,
+                disable=None,
+            ),
         )
         report = reader.unknown_report()
     if args.json:

@@ -26,16 +26,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "start", help="start the server (no-op if running) and wait until Bolt answers"
     )
     start.add_argument(
-        "--port", type=int, default=None,
+        "--port",
+        type=int,
+        default=None,
         help="Bolt port on 127.0.0.1 (default: $ORGRAPH_NEO4J_PORT or 7687)",
     )
     start.add_argument(
-        "--timeout", type=float, default=neo4j_server.DEFAULT_START_TIMEOUT,
+        "--timeout",
+        type=float,
+        default=neo4j_server.DEFAULT_START_TIMEOUT,
         help="seconds to wait for Bolt to answer (default: %(default)s)",
     )
     stop = actions.add_parser("stop", help="stop the server (SIGTERM, then SIGKILL)")
     stop.add_argument(
-        "--timeout", type=float, default=neo4j_server.DEFAULT_STOP_TIMEOUT,
+        "--timeout",
+        type=float,
+        default=neo4j_server.DEFAULT_STOP_TIMEOUT,
         help="seconds to wait after SIGTERM before SIGKILL (default: %(default)s)",
     )
     actions.add_parser("status", help="say whether the server runs, its pid and URI")

@@ -16,22 +16,34 @@ from loader.synth import SCALES, check_rgb, generate
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `synth` subcommand."""
     p = subparsers.add_parser(
-        "synth", help="generate a synthetic EgoExOR dataset",
+        "synth",
+        help="generate a synthetic EgoExOR dataset",
         description="Write synthetic EgoExOR HDF5 files (per-procedure files plus "
-                    "splits.h5, or one merged file) from a procedural workflow model.",
+        "splits.h5, or one merged file) from a procedural workflow model.",
     )
     p.add_argument("out_dir", metavar="OUT_DIR", type=Path, help="directory to write into")
-    p.add_argument("--scale", choices=SCALES, default="tiny",
-                   help="tiny (a few hundred frames), small (thousands) or egoexor "
-                        "(the real size: 84,553 frames); default tiny")
+    p.add_argument(
+        "--scale",
+        choices=SCALES,
+        default="tiny",
+        help="tiny (a few hundred frames), small (thousands) or egoexor "
+        "(the real size: 84,553 frames); default tiny",
+    )
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--merged", action="store_true",
-                   help="write one merged file (with /splits) instead of per-procedure files")
+    p.add_argument(
+        "--merged",
+        action="store_true",
+        help="write one merged file (with /splits) instead of per-procedure files",
+    )
     g = p.add_mutually_exclusive_group()
-    g.add_argument("--rgb", metavar="HxW", default="48x64",
-                   help="frame size of frames/rgb (default 48x64)")
-    g.add_argument("--no-rgb", action="store_true",
-                   help="write 1x1 placeholder frames (fast; gaze in a nominal 48x64 space)")
+    g.add_argument(
+        "--rgb", metavar="HxW", default="48x64", help="frame size of frames/rgb (default 48x64)"
+    )
+    g.add_argument(
+        "--no-rgb",
+        action="store_true",
+        help="write 1x1 placeholder frames (fast; gaze in a nominal 48x64 space)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
@@ -58,19 +70,26 @@ def _summary(path: Path) -> str:
                     frames += take["eye_gaze/coordinates"].shape[0]
                     groups += len(take["annotations"])
     size = path.stat().st_size / 1e6
-    return (f"  {path.name}: {takes} takes, {frames} frames, {groups} annotated, "
-            f"{size:.1f} MB")
+    return f"  {path.name}: {takes} takes, {frames} frames, {groups} annotated, {size:.1f} MB"
 
 
 def run(args: argparse.Namespace) -> int:
     """Generate, then print where it wrote and one line per file."""
     rgb = None if args.no_rgb else parse_rgb(args.rgb)
     t0 = time.perf_counter()
-    result = generate(args.out_dir, scale=args.scale, seed=args.seed, merged=args.merged,
-                      rgb=rgb, progress=not args.quiet)
+    result = generate(
+        args.out_dir,
+        scale=args.scale,
+        seed=args.seed,
+        merged=args.merged,
+        rgb=rgb,
+        progress=not args.quiet,
+    )
     elapsed = time.perf_counter() - t0
-    print(f"wrote {args.scale} synthetic EgoExOR to {args.out_dir} in {elapsed:.1f} s: "
-          f"{len(result.takes)} takes, {result.frames} frames, {result.triplets} triplets")
+    print(
+        f"wrote {args.scale} synthetic EgoExOR to {args.out_dir} in {elapsed:.1f} s: "
+        f"{len(result.takes)} takes, {result.frames} frames, {result.triplets} triplets"
+    )
     for path in result.files:
         print(_summary(path))
     if result.splits is not None:

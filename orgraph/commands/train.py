@@ -31,8 +31,12 @@ def run(args: argparse.Namespace) -> int:
     from gnn.train import train
 
     cfg = TrainConfig(
-        data=str(args.data), epochs=args.epochs, seed=args.seed, batch_graphs=args.batch_graphs,
-        lr=args.lr, hidden=args.hidden,
+        data=str(args.data),
+        epochs=args.epochs,
+        seed=args.seed,
+        batch_graphs=args.batch_graphs,
+        lr=args.lr,
+        hidden=args.hidden,
     )
     best = train(cfg, args.out, resume=args.resume, progress=not args.quiet)
     print(

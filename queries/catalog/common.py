@@ -17,13 +17,9 @@ ROLE_LIST = "[" + ", ".join(f"'{r}'" for r in ROLES) + "]"
 
 LEVELS: tuple[str, ...] = ("take", "procedure", "surgery_type")
 
-LEVEL = Param(
-    "level", str, "take", "group by take, procedure or surgery_type", choices=LEVELS
-)
+LEVEL = Param("level", str, "take", "group by take, procedure or surgery_type", choices=LEVELS)
 
-LEVEL_KEY = (
-    "CASE $level WHEN 'take' THEN t.key WHEN 'procedure' THEN p.key ELSE t.surgery_type END"
-)
+LEVEL_KEY = "CASE $level WHEN 'take' THEN t.key WHEN 'procedure' THEN p.key ELSE t.surgery_type END"
 """The grouping key for `level`, given `p:Procedure` and `t:Take` in scope."""
 
 ROLE = Param("role", str, None, "only this role (default: every role)", choices=ROLES)
@@ -31,9 +27,7 @@ TAKE = Param("take", str, None, "take key SURGERY/PROCEDURE/TAKE, e.g. MISS/1/2"
 TAKE_FILTER = Param("take", str, None, "only this take key (default: every take)")
 
 
-def typed(
-    df: pd.DataFrame, ints: Iterable[str] = (), floats: Iterable[str] = ()
-) -> pd.DataFrame:
+def typed(df: pd.DataFrame, ints: Iterable[str] = (), floats: Iterable[str] = ()) -> pd.DataFrame:
     """Integer and float columns as int64 / float64 (engines return Decimal or object sums)."""
     df = df.copy()
     for c in ints:

@@ -20,9 +20,12 @@ RETURN f.idx AS frame, f.time AS time, i.subject AS subject, i.relation AS relat
 ORDER BY frame, subject, relation, object
 """
 
-_AT = """
+_AT = (
+    """
 MATCH (f:Frame {{key: $take + '#' + {to_string}}})-[s:SHOWS]->(i:Interaction)
-""" + _RETURN
+"""
+    + _RETURN
+)
 
 _COLUMNS = (
     "frame",
@@ -53,11 +56,14 @@ register(
     )
 )
 
-_RANGE = """
+_RANGE = (
+    """
 MATCH (t:Take {key: $take})-[:HAS_FRAME]->(f:Frame)
 WHERE f.idx >= $first AND f.idx <= $last
 MATCH (f)-[s:SHOWS]->(i:Interaction)
-""" + _RETURN
+"""
+    + _RETURN
+)
 
 register(
     CatalogQuery(

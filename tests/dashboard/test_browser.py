@@ -29,8 +29,14 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TAKE = "MISS/2/1"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 PAGES = [  # url path, element that must render, text that must appear
     ("", '[data-testid="stPlotlyChart"]', "Relation frequencies"),  # the default page
@@ -93,18 +99,22 @@ def serve(args: list[str], env: dict[str, str]) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def embedded_url(loaded: Loaded) -> Iterator[str]:
-    yield from serve(["--backend", "embedded", "--db", str(loaded.settings.db),
-                      "--runs", str(loaded.runs)], {})
+    yield from serve(
+        ["--backend", "embedded", "--db", str(loaded.settings.db), "--runs", str(loaded.runs)], {}
+    )
 
 
 @pytest.fixture
 def neo4j_url(neo4j_settings: Settings, tmp_path: Path, loaded: Loaded) -> Iterator[str]:
     synth = generate_tiny(tmp_path / "h5")
     load_into(neo4j_settings, synth)
-    env = {"NEO4J_USER": neo4j_settings.neo4j_user,
-           "NEO4J_PASSWORD": neo4j_settings.neo4j_password.reveal()}
-    yield from serve(["--backend", "neo4j", "--uri", neo4j_settings.neo4j_uri,
-                      "--runs", str(loaded.runs)], env)
+    env = {
+        "NEO4J_USER": neo4j_settings.neo4j_user,
+        "NEO4J_PASSWORD": neo4j_settings.neo4j_password.reveal(),
+    }
+    yield from serve(
+        ["--backend", "neo4j", "--uri", neo4j_settings.neo4j_uri, "--runs", str(loaded.runs)], env
+    )
 
 
 def browse(chromium: Path, url: str, backend: str, tmp_path: Path) -> None:
@@ -114,8 +124,11 @@ def browse(chromium: Path, url: str, backend: str, tmp_path: Path) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"), executable_path=str(chromium), headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000},
+            str(tmp_path / "chromium-profile"),
+            executable_path=str(chromium),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 1000},
         )
         try:
             page = context.new_page()

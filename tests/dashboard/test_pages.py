@@ -95,8 +95,9 @@ def test_frame_viewer_images_and_triplets(at: AppTest, loaded: Loaded) -> None:
     table = at.dataframe[-1].value
     expected = set(truth[["subject", "relation", "object"]].itertuples(index=False, name=None))
     shown = table[table["status"] != "extra (prediction only)"]
-    assert set(shown[["subject", "relation", "object"]].itertuples(index=False, name=None)) \
-        == expected
+    assert (
+        set(shown[["subject", "relation", "object"]].itertuples(index=False, name=None)) == expected
+    )
     assert len(at.get("graphviz_chart")) == 1
     assert "missed (truth only)" in texts(at.markdown)  # the prediction comparison line
 
@@ -114,9 +115,13 @@ def test_frame_viewer_steps_and_keeps_url(at: AppTest) -> None:
 
 @pytest.mark.parametrize(
     "view, element",
-    [("Directly-follows", "graphviz_chart"), ("N-grams", "plotly_chart"),
-     ("Handovers", "plotly_chart"), ("Allen concurrency", "plotly_chart"),
-     ("Phase timelines", "plotly_chart")],
+    [
+        ("Directly-follows", "graphviz_chart"),
+        ("N-grams", "plotly_chart"),
+        ("Handovers", "plotly_chart"),
+        ("Allen concurrency", "plotly_chart"),
+        ("Phase timelines", "plotly_chart"),
+    ],
 )
 def test_workflow_views(at: AppTest, view: str, element: str) -> None:
     page(at, "workflow")
@@ -134,7 +139,8 @@ def test_console_refuses_writes_and_shows_results(at: AppTest) -> None:
     assert "Refused: the console is read-only" in texts(at.error)
     assert "CREATE" in texts(at.error)
     at.text_area(key="cy_text").set_value(
-        "MATCH (f:Frame {key: $key})-[s:SHOWS]->(i:Interaction) RETURN f, s, i")
+        "MATCH (f:Frame {key: $key})-[s:SHOWS]->(i:Interaction) RETURN f, s, i"
+    )
     at.text_area(key="cy_params").set_value(f'{{"key": "{TAKE}#5"}}')
     at.button(key="cy_run").click().run()
     assert not at.error
@@ -156,8 +162,9 @@ def test_model_page_shows_run(at: AppTest, loaded: Loaded) -> None:
     assert "0.79" in at.dataframe[1].value.to_csv()
 
 
-def test_model_page_without_runs(monkeypatch: pytest.MonkeyPatch, loaded: Loaded,
-                                 tmp_path: Path) -> None:
+def test_model_page_without_runs(
+    monkeypatch: pytest.MonkeyPatch, loaded: Loaded, tmp_path: Path
+) -> None:
     at = page(app(monkeypatch, loaded.settings.db, tmp_path / "no-runs"), "model")
     assert "No trained run yet" in texts(at.info)
     assert "orgraph train" in texts(at.info)

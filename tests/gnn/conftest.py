@@ -30,8 +30,12 @@ def tiny_db(tmp_path_factory: pytest.TempPathFactory, tiny_synth) -> Settings:
     """The tiny dataset loaded into a real embedded store (do not modify: copy it first)."""
     settings = Settings(backend="embedded", db=tmp_path_factory.mktemp("gnn_db") / "db")
     with open_store(settings, read_only=False) as store:
-        load(store, LoadOptions(tuple(tiny_synth.files), tiny_synth.splits), progress=False,
-             workers=1)
+        load(
+            store,
+            LoadOptions(tuple(tiny_synth.files), tiny_synth.splits),
+            progress=False,
+            workers=1,
+        )
     return settings
 
 

@@ -12,9 +12,7 @@ from gnn.evaluate_run import MODEL_LABELS, NOTE
 _COUNT = "MATCH (p:Prediction)-[:PREDICTED_BY]->(r:Run) RETURN r.key AS run, count(p) AS n"
 
 
-def test_train_and_evaluate_prints_table_and_writes_back(
-    db_copy: Settings, tmp_path: Path
-) -> None:
+def test_train_and_evaluate_prints_table_and_writes_back(db_copy: Settings, tmp_path: Path) -> None:
     table = train_and_evaluate(db_copy, tmp_path / "work", epochs=1, progress=False)
     for label in MODEL_LABELS.values():
         assert label in table

@@ -214,10 +214,15 @@ def test_predicted_frames_not_in_the_truth_are_ignored_and_counted() -> None:
 
 
 def test_lenient_drop_counts_reach_the_report() -> None:
-    records = [{
-        "surgery_type": "MISS", "procedure_id": 1, "take_id": 1, "frame": 0,
-        "triplets": [list(HOLD), ["head_surgeon", "holding", "lightsaber"]],
-    }]
+    records = [
+        {
+            "surgery_type": "MISS",
+            "procedure_id": 1,
+            "take_id": 1,
+            "frame": 0,
+            "triplets": [list(HOLD), ["head_surgeon", "holding", "lightsaber"]],
+        }
+    ]
     report = evaluate({K: [HOLD]}, parse_predictions(records, lenient=True))
     assert report.dropped_names == {"entity:lightsaber": 1}
     assert report.dropped_triplets == 1

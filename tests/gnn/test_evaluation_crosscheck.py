@@ -29,8 +29,10 @@ def brute_pairs(truth, predicted, mode):
     """(truth label, predicted label) of every ordered pair of the entities in play."""
     source = predicted if mode == "predicted" else truth
     in_play = sorted({s for s, _, _ in source} | {o for _, _, o in source})
-    return [(brute_label(truth, a, b), brute_label(predicted, a, b))
-            for a, b in itertools.permutations(in_play, 2)]
+    return [
+        (brute_label(truth, a, b), brute_label(predicted, a, b))
+        for a, b in itertools.permutations(in_play, 2)
+    ]
 
 
 def brute_macro(pairs):
@@ -50,8 +52,10 @@ def brute_macro(pairs):
 
 def random_triplets(rng: random.Random) -> list[tuple[str, str, str]]:
     """Up to 6 triplets from small pools, so duplicates, conflicts and self-loops occur."""
-    return [(rng.choice(ENTITY_POOL), rng.choice(RELATION_POOL), rng.choice(ENTITY_POOL))
-            for _ in range(rng.randint(0, 6))]
+    return [
+        (rng.choice(ENTITY_POOL), rng.choice(RELATION_POOL), rng.choice(ENTITY_POOL))
+        for _ in range(rng.randint(0, 6))
+    ]
 
 
 def random_case(seed: int):
@@ -79,8 +83,9 @@ def test_matches_brute_force(seed: int, mode: str) -> None:
     report = evaluate(truth, predicted, entities=mode)
 
     def pairs_of(keys):
-        return [pair for key in keys
-                for pair in brute_pairs(truth[key], predicted.get(key, []), mode)]
+        return [
+            pair for key in keys for pair in brute_pairs(truth[key], predicted.get(key, []), mode)
+        ]
 
     all_pairs = pairs_of(truth)
     assert report.overall.pairs == len(all_pairs)

@@ -61,13 +61,17 @@ def test_unknown_name_is_an_error_naming_frame_and_name() -> None:
 
 def test_lenient_drops_and_counts_unknown_names() -> None:
     records = [
-        record(triplets=[
-            ["head_surgeon", "holding", "lightsaber"],
-            ["head_surgeon", "holding", "scalpel"],
-            ["lightsaber", "juggling", "patient"],
-        ]),
-        {**record(text="<SG> assistant,patient,juggling; assistant,patient,closeto </SG>"),
-         "frame": 196},
+        record(
+            triplets=[
+                ["head_surgeon", "holding", "lightsaber"],
+                ["head_surgeon", "holding", "scalpel"],
+                ["lightsaber", "juggling", "patient"],
+            ]
+        ),
+        {
+            **record(text="<SG> assistant,patient,juggling; assistant,patient,closeto </SG>"),
+            "frame": 196,
+        },
     ]
     parsed = parse_predictions(records, lenient=True)
     assert parsed[KEY] == [("head_surgeon", "holding", "scalpel")]
@@ -124,8 +128,9 @@ def test_bad_field_values_are_named(bad: dict[str, object], message: str) -> Non
 
 def test_file_and_dict_shapes(tmp_path: Path) -> None:
     path = tmp_path / "preds.json"
-    path.write_text(json.dumps({"predictions": [record(triplets=[["patient", "lyingOn",
-                                                                   "operating_table"]])]}))
+    path.write_text(
+        json.dumps({"predictions": [record(triplets=[["patient", "lyingOn", "operating_table"]])]})
+    )
     assert parse_predictions(path)[KEY] == [("patient", "lyingon", "operating_table")]
     keyed = {
         "MISS/4/2/195": "<SG> patient,operating_table,lyingon </SG>",

@@ -33,8 +33,10 @@ def test_one_graph_per_annotated_frame_with_triplets(tiny_db: Settings, tiny_exp
 
 
 def test_labels_match_the_annotations_and_splits(tiny_synth, tiny_export: Path) -> None:
-    truth = {t.key if hasattr(t, "key") else f"{t.surgery_type}/{t.procedure_id}/{t.take_id}": t
-             for t in tiny_synth.takes}
+    truth = {
+        t.key if hasattr(t, "key") else f"{t.surgery_type}/{t.procedure_id}/{t.take_id}": t
+        for t in tiny_synth.takes
+    }
     checked = 0
     for split in ("train", "validation", "test"):
         for g in EgoExORSceneGraphs(tiny_export, split):
@@ -73,7 +75,7 @@ def test_features_carry_signals_of_ego_roles_only(tiny_export: Path) -> None:
             assert flag == 0.0
     roles = [i for i, n in enumerate(names) if n in ("head_surgeon", "assistant")]
     assert roles and all(has[i] == 1.0 for i in roles)
-    colour = g.x[:, OFFSETS["colour_image_mean"][0]:OFFSETS["colour_image_mean"][1]]
+    colour = g.x[:, OFFSETS["colour_image_mean"][0] : OFFSETS["colour_image_mean"][1]]
     assert colour[roles].sum() > 0
 
 

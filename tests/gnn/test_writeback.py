@@ -13,8 +13,12 @@ from queries.catalog import run_query
 
 def _load(settings: Settings, tiny_synth) -> None:
     with open_store(settings, read_only=False) as store:
-        load(store, LoadOptions(tuple(tiny_synth.files), tiny_synth.splits), progress=False,
-             workers=1)
+        load(
+            store,
+            LoadOptions(tuple(tiny_synth.files), tiny_synth.splits),
+            progress=False,
+            workers=1,
+        )
 
 
 def test_truth_written_as_predictions_agrees_fully(store_settings: Settings, tiny_synth) -> None:
@@ -28,11 +32,13 @@ def test_truth_written_as_predictions_agrees_fully(store_settings: Settings, tin
         write_predictions(store, "oracle", truth)  # a rerun replaces, never duplicates
     assert n == int(intervals["take"].isin(test_takes).sum())
     with open_store(store_settings) as store:
-        count = store.query("MATCH (p:Prediction)-[:PREDICTED_BY]->(r:Run {key: 'oracle'}) "
-                            "RETURN count(p) AS n")["n"].iloc[0]
+        count = store.query(
+            "MATCH (p:Prediction)-[:PREDICTED_BY]->(r:Run {key: 'oracle'}) RETURN count(p) AS n"
+        )["n"].iloc[0]
         df = run_query(store, "prediction_agreement", {"run": "oracle"})
-        one = run_query(store, "prediction_agreement",
-                        {"run": "oracle", "take": sorted(test_takes)[0]})
+        one = run_query(
+            store, "prediction_agreement", {"run": "oracle", "take": sorted(test_takes)[0]}
+        )
     assert count == n
     assert len(df) == len(truth)
     assert (df["truth"] == df["predicted"]).all() and (df["matches"] == df["truth"]).all()
@@ -41,9 +47,7 @@ def test_truth_written_as_predictions_agrees_fully(store_settings: Settings, tin
     assert set(one["take"]) == {sorted(test_takes)[0]}
 
 
-def test_run_predictions_agreement_matches_python(
-    db_copy: Settings, tiny_run, tiny_export
-) -> None:
+def test_run_predictions_agreement_matches_python(db_copy: Settings, tiny_run, tiny_export) -> None:
     preds = run_predictions(tiny_run, "test")["gnn"]
     with open_store(db_copy, read_only=False) as store:
         write_predictions(store, "tiny", preds)

@@ -146,13 +146,19 @@ def write_splits_group(f: h5py.File, takes: list[FxTake], seed: int = 0) -> None
     """/splits/train|validation|test: one shuffled row per frame of each take in that split."""
     rng = np.random.default_rng(seed)
     dt = np.dtype(
-        [("surgery_type", h5py.string_dtype()), ("procedure_id", "<i4"),
-         ("take_id", "<i4"), ("frame_id", "<i4")]
+        [
+            ("surgery_type", h5py.string_dtype()),
+            ("procedure_id", "<i4"),
+            ("take_id", "<i4"),
+            ("frame_id", "<i4"),
+        ]
     )
     for name in ("train", "validation", "test"):
         rows = [
             (t.surgery_type, t.procedure_id, t.take_id, fr)
-            for t in takes if t.split == name for fr in range(t.frames)
+            for t in takes
+            if t.split == name
+            for fr in range(t.frames)
         ]
         arr = np.array(rows, dtype=dt) if rows else np.empty(0, dtype=dt)
         rng.shuffle(arr)
@@ -196,26 +202,46 @@ def write_splits(path: Path, takes: list[FxTake]) -> Path:
 def standard_takes() -> list[FxTake]:
     """Three takes over two surgery types, with raw spellings, gaps and an empty frame."""
     miss = FxTake(
-        "MISS", 1, 2, frames=6, split="train",
+        "MISS",
+        1,
+        2,
+        frames=6,
+        split="train",
         annotations={
-            0: [("patient", "lyingOn", "operation_table"),
+            0: [
+                ("patient", "lyingOn", "operation_table"),
                 ("head_surgeon", "holding", "scalpel"),
-                ("anaesthetist", "closeTo", "operating_table")],
-            2: [("assistant", "checking", "instrument_table"),
-                ("assistant", "looking", "microcope")],
+                ("anaesthetist", "closeTo", "operating_table"),
+            ],
+            2: [
+                ("assistant", "checking", "instrument_table"),
+                ("assistant", "looking", "microcope"),
+            ],
             3: [],
             5: [("head_surgeon", "holding", "scalpel"), ("head_surgeon", "holding", "scalpel")],
         },
     )
     miss_b = FxTake(
-        "MISS", 1, 1, frames=4, split="validation",
+        "MISS",
+        1,
+        1,
+        frames=4,
+        split="validation",
         sources=("head_surgeon", "circulator", "microscope"),
         annotations={1: [("circulator", "anesthasing", "patient")]},
     )
     us = FxTake(
-        "Ultrasound", 3, 1, frames=5, split="test",
+        "Ultrasound",
+        3,
+        1,
+        frames=5,
+        split="test",
         sources=("head_surgeon", "assistant", "ultrasound", "external_2"),
-        annotations={4: [("head_surgeon", "scanning", "patient"),
-                         ("ultrasound_probe", "touching", "patient")]},
+        annotations={
+            4: [
+                ("head_surgeon", "scanning", "patient"),
+                ("ultrasound_probe", "touching", "patient"),
+            ]
+        },
     )
     return [miss, miss_b, us]

@@ -14,15 +14,35 @@ from loader.reader import EgoExOR
 from tests.loader.h5_fixtures import standard_takes, write_egoexor, write_splits
 
 REPO = Path(__file__).resolve().parents[2]
-TOP_KEYS = ["takes", "frames", "annotated_frames", "triplets", "relations", "subjects",
-            "objects", "splits"]
-TAKE_KEYS = ["surgery_type", "procedure_id", "take_id", "frames", "annotated_frames",
-             "triplets", "split"]
+TOP_KEYS = [
+    "takes",
+    "frames",
+    "annotated_frames",
+    "triplets",
+    "relations",
+    "subjects",
+    "objects",
+    "splits",
+]
+TAKE_KEYS = [
+    "surgery_type",
+    "procedure_id",
+    "take_id",
+    "frames",
+    "annotated_frames",
+    "triplets",
+    "split",
+]
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "orgraph.cli", *args], capture_output=True,
-                          text=True, cwd=REPO, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "orgraph.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+    )
 
 
 def test_summary_keys_and_counts_match_the_fixture(tmp_path: Path) -> None:
@@ -43,8 +63,15 @@ def test_summary_keys_and_counts_match_the_fixture(tmp_path: Path) -> None:
     assert s["relations"]["looking"] == 2  # 'checking' and 'looking' merge
     assert s["splits"] == {"train": 6, "validation": 4, "test": 5}
     miss12 = next(t for t in s["takes"] if t["take_id"] == 2)
-    assert miss12 == {"surgery_type": "MISS", "procedure_id": 1, "take_id": 2, "frames": 6,
-                      "annotated_frames": 4, "triplets": 7, "split": "train"}
+    assert miss12 == {
+        "surgery_type": "MISS",
+        "procedure_id": 1,
+        "take_id": 2,
+        "frames": 6,
+        "annotated_frames": 4,
+        "triplets": 7,
+        "split": "train",
+    }
     table = format_summary(s)
     assert "Ultrasound" in table and "lyingon 1" in table and "train 6" in table
 

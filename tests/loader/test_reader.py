@@ -147,7 +147,9 @@ def test_media_resolves_camera_ids_and_applies_gaze_offset_on_request(merged: Pa
         m = r.media("MISS/1/2")  # ego columns: assistant, head_surgeon, anaesthetist (id 2, 1, 4)
         g = m.gaze(0)
         assert g == {
-            "assistant": gaze_xy(0, 0), "head_surgeon": gaze_xy(0, 1), "anesthetist": gaze_xy(0, 2)
+            "assistant": gaze_xy(0, 0),
+            "head_surgeon": gaze_xy(0, 1),
+            "anesthetist": gaze_xy(0, 2),
         }
         assert m.gaze(1)["assistant"] is None  # (-1, -1) is invalid
         shifted = m.gaze(0, apply_offset=True)  # MISS/1: anesthetist only
@@ -158,7 +160,8 @@ def test_media_resolves_camera_ids_and_applies_gaze_offset_on_request(merged: Pa
         assert us["head_surgeon"] == (gaze_xy(2, 0)[0] - 9, gaze_xy(2, 0)[1] - 4)
         assert us["assistant"] == gaze_xy(2, 1)
         assert m.gaze_depth(0) == {
-            "assistant": depth_value(0, 0), "head_surgeon": depth_value(0, 1),
+            "assistant": depth_value(0, 0),
+            "head_surgeon": depth_value(0, 1),
             "anesthetist": depth_value(0, 2),
         }
         assert set(m.gaze_depth(2).values()) == {None}  # 1.0 means unknown

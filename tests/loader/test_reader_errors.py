@@ -69,24 +69,43 @@ def _no_per_frame(f: h5py.File) -> None:
 CASES: dict[str, tuple[Callable, type, str]] = {
     "not_hdf5": (_not_hdf5, DataFormatError, "not an HDF5 file"),
     "truncated": (_truncated, DataFormatError, "truncated"),
-    "no_vocabulary": (_edit(lambda f: f.__delitem__("metadata/vocabulary")), DataFormatError,
-                      "/metadata/vocabulary"),
-    "unknown_name": (_edit(_set_unknown), UnknownNameError,
-                     MISS12 + "/annotations/frame_2/rel_annotations"),
-    "wrong_shape": (_edit(_wrong_shape), DataFormatError,
-                    MISS12 + "/annotations/frame_0/rel_annotations"),
+    "no_vocabulary": (
+        _edit(lambda f: f.__delitem__("metadata/vocabulary")),
+        DataFormatError,
+        "/metadata/vocabulary",
+    ),
+    "unknown_name": (
+        _edit(_set_unknown),
+        UnknownNameError,
+        MISS12 + "/annotations/frame_2/rel_annotations",
+    ),
+    "wrong_shape": (
+        _edit(_wrong_shape),
+        DataFormatError,
+        MISS12 + "/annotations/frame_0/rel_annotations",
+    ),
     "split_missing_take": (_split_names_missing_take, DataFormatError, "/splits/train"),
-    "no_sources": (_edit(lambda f: f.__delitem__(MISS12 + "/sources")), DataFormatError,
-                   MISS12 + "/sources"),
-    "no_annotations": (_edit(lambda f: f.__delitem__(MISS12 + "/annotations")), DataFormatError,
-                       MISS12 + "/annotations"),
+    "no_sources": (
+        _edit(lambda f: f.__delitem__(MISS12 + "/sources")),
+        DataFormatError,
+        MISS12 + "/sources",
+    ),
+    "no_annotations": (
+        _edit(lambda f: f.__delitem__(MISS12 + "/annotations")),
+        DataFormatError,
+        MISS12 + "/annotations",
+    ),
     "no_per_frame_data": (_edit(_no_per_frame), DataFormatError, MISS12),
     "frame_without_dataset": (
         _edit(lambda f: f.__delitem__(MISS12 + "/annotations/frame_5/rel_annotations")),
-        DataFormatError, MISS12 + "/annotations/frame_5/rel_annotations",
+        DataFormatError,
+        MISS12 + "/annotations/frame_5/rel_annotations",
     ),
-    "frame_beyond_take": (_edit(lambda f: f.create_group(MISS12 + "/annotations/frame_6")),
-                          DataFormatError, MISS12 + "/annotations/frame_6"),
+    "frame_beyond_take": (
+        _edit(lambda f: f.create_group(MISS12 + "/annotations/frame_6")),
+        DataFormatError,
+        MISS12 + "/annotations/frame_6",
+    ),
 }
 
 
@@ -108,8 +127,18 @@ def test_bad_input_is_one_clear_error(tmp_path: Path, case: str) -> None:
         assert "'robot'" in msg and "MISS/1/2" in msg and "frame 2" in msg
 
 
-@pytest.mark.parametrize("case", ["not_hdf5", "truncated", "no_vocabulary", "unknown_name",
-                                  "wrong_shape", "split_missing_take", "no_sources"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "not_hdf5",
+        "truncated",
+        "no_vocabulary",
+        "unknown_name",
+        "wrong_shape",
+        "split_missing_take",
+        "no_sources",
+    ],
+)
 def test_bad_input_via_cli_exits_nonzero_without_traceback(tmp_path: Path, case: str) -> None:
     make, _, path_part = CASES[case]
     paths, splits = make(tmp_path)

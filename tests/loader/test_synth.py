@@ -51,18 +51,25 @@ def _read_annotations(g: h5py.Group) -> dict[int, list[tuple[str, str, str]]]:
     for name, frame in g["annotations"].items():
         rows = frame["rel_annotations"][()]
         out[int(name.removeprefix("frame_"))] = [
-            (canonical_entity(s.decode()), canonical_relation(r.decode()),
-             canonical_entity(o.decode())) for s, r, o in rows]
+            (
+                canonical_entity(s.decode()),
+                canonical_relation(r.decode()),
+                canonical_entity(o.decode()),
+            )
+            for s, r, o in rows
+        ]
     return out
 
 
 def _all_datasets(path: Path) -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     with h5py.File(path, "r") as f:
+
         def visit(name: str, obj: object) -> None:
             if isinstance(obj, h5py.Dataset):
                 arr = obj[()]
                 out[name] = repr(arr.tolist()).encode() if arr.dtype.hasobject else arr.tobytes()
+
         f.visititems(visit)
     return out
 
@@ -82,8 +89,12 @@ def test_same_seed_gives_identical_data_and_other_seed_differs(tmp_path: Path) -
 
 
 def test_files_and_metadata_have_the_real_layout(tiny: SynthResult) -> None:
-    assert {p.name for p in tiny.files} == {"miss_1.h5", "miss_2.h5", "ultrasound_2.h5",
-                                             "ultrasound_3.h5"}
+    assert {p.name for p in tiny.files} == {
+        "miss_1.h5",
+        "miss_2.h5",
+        "ultrasound_2.h5",
+        "ultrasound_3.h5",
+    }
     with h5py.File(tiny.files[0], "r") as f:
         ent, rel = f["metadata/vocabulary/entity"], f["metadata/vocabulary/relation"]
         assert ent.shape == (37,) and rel.shape == (23,)
@@ -128,8 +139,11 @@ def test_take_groups_have_the_real_datasets(tiny: SynthResult) -> None:
             vocab_e = f["metadata/vocabulary/entity"]["name"]
             vocab_r = f["metadata/vocabulary/relation"]["name"]
             for (s, r, o), ids in zip(ra[()], sg[()], strict=True):
-                assert (vocab_e[int(ids[0])], vocab_r[int(ids[1])], vocab_e[int(ids[2])]) \
-                    == (s, r, o)
+                assert (vocab_e[int(ids[0])], vocab_r[int(ids[1])], vocab_e[int(ids[2])]) == (
+                    s,
+                    r,
+                    o,
+                )
 
 
 def test_annotations_in_file_equal_the_returned_truth(tiny: SynthResult) -> None:
@@ -143,12 +157,21 @@ def test_raw_spellings_are_written_never_the_canonical_variants(small: SynthResu
     seen: Counter[bytes] = Counter()
     for file in small.files:
         with h5py.File(file, "r") as f:
+
             def visit(name: str, obj: object) -> None:
                 if name.endswith("rel_annotations"):
                     seen.update(obj[()].ravel().tolist())
+
             f.visititems(visit)
-    for raw in (b"anaesthetist", b"closeTo", b"lyingOn", b"checking", b"operation_table",
-                b"microcope", b"anesthasing"):
+    for raw in (
+        b"anaesthetist",
+        b"closeTo",
+        b"lyingOn",
+        b"checking",
+        b"operation_table",
+        b"microcope",
+        b"anesthasing",
+    ):
         assert seen[raw] > 0, raw
     for canonical in (b"anesthetist", b"closeto", b"lyingon", b"microscope", b"anaesthetising"):
         assert seen[canonical] == 0, canonical
@@ -178,12 +201,16 @@ def test_splits_are_per_take_non_empty_and_cover_every_frame(small: SynthResult)
             assert table.compression == "gzip" and len(table) > 0
             rows = table[()]
             assert not np.all(np.diff(rows["frame_id"]) >= 0)  # shuffled
-            for st, p, t in zip(rows["surgery_type"], rows["procedure_id"], rows["take_id"],
-                                strict=True):
+            for st, p, t in zip(
+                rows["surgery_type"], rows["procedure_id"], rows["take_id"], strict=True
+            ):
                 by_take[(st.decode(), int(p), int(t))].add(name)
-            counts.update((st.decode(), int(p), int(t)) for st, p, t in
-                          zip(rows["surgery_type"], rows["procedure_id"], rows["take_id"],
-                              strict=True))
+            counts.update(
+                (st.decode(), int(p), int(t))
+                for st, p, t in zip(
+                    rows["surgery_type"], rows["procedure_id"], rows["take_id"], strict=True
+                )
+            )
     for take in small.takes:
         k = (take.surgery_type, take.procedure_id, take.take_id)
         assert by_take[k] == {take.split} and counts[k] == take.frames
@@ -227,8 +254,11 @@ def test_instruments_are_handed_over_between_roles(small: SynthResult) -> None:
                     held[(s, o)].append(f)
         for (giver, obj), frames in held.items():
             for (receiver, obj2), frames2 in held.items():
-                if obj2 == obj and receiver != giver and any(
-                        0 < b - a <= 30 for a in frames[-3:] for b in frames2[:3]):
+                if (
+                    obj2 == obj
+                    and receiver != giver
+                    and any(0 < b - a <= 30 for a in frames[-3:] for b in frames2[:3])
+                ):
                     handovers.add((t.key, obj, giver, receiver))
     objs = {o for _, o, g, r in handovers if (g, r) == ("assistant", "head_surgeon")}
     assert {"scalpel", "curette", "dressing_material"} <= objs
@@ -243,8 +273,9 @@ def test_context_predicts_relation_better_than_pair_prior(small: SynthResult) ->
         for trips in t.annotations.values():
             rel = [r for s, r, o in trips if (s, o) == ("head_surgeon", "patient")]
             if rel:
-                ctx = frozenset(e for s, _, o in trips for e in (s, o)
-                                if entity_kind(e) == "object")
+                ctx = frozenset(
+                    e for s, _, o in trips for e in (s, o) if entity_kind(e) == "object"
+                )
                 if i % 2:
                     held_out.append((ctx, rel[0]))
                 else:
@@ -269,8 +300,12 @@ def test_gaze_points_at_the_looked_at_entity(small: SynthResult) -> None:
             xy = gaze[:, j, 1:].astype(np.float64)
             if gaze_offset_applies(role, take.surgery_type, take.procedure_id, take.take_id):
                 xy = xy + np.array(GAZE_OFFSET)
-            samples = [(f, o) for f, trips in take.annotations.items() for s, r, o in trips
-                       if s == role and r == "looking" and gaze[f, j, 1] != -1]
+            samples = [
+                (f, o)
+                for f, trips in take.annotations.items()
+                for s, r, o in trips
+                if s == role and r == "looking" and gaze[f, j, 1] != -1
+            ]
             if len(samples) < 20:
                 continue
             train, test = samples[::2], samples[1::2]

@@ -29,7 +29,9 @@ def test_reader_returns_what_the_generator_wrote(tmp_path: Path, merged: bool) -
             key = f"{st.surgery_type}/{st.procedure_id}/{st.take_id}"
             info = reader.take(key)
             assert (info.frames, info.sources, info.split) == (
-                st.frames, tuple(st.sources), st.split
+                st.frames,
+                tuple(st.sources),
+                st.split,
             ), key
             got = reader.read_annotations(key).by_frame()
             want = {int(f): [tuple(t) for t in rows] for f, rows in st.annotations.items()}

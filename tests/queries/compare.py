@@ -74,8 +74,13 @@ def entity_frequencies(ref: Reference, level: str) -> pd.DataFrame:
     out = out.fillna(0).reset_index()
     out.insert(0, "level", level)
     cols = [
-        "level", "key", "entity", "subject_triplets", "object_triplets",
-        "subject_duration_s", "object_duration_s",
+        "level",
+        "key",
+        "entity",
+        "subject_triplets",
+        "object_triplets",
+        "subject_duration_s",
+        "object_duration_s",
     ]
     return out[cols]
 
@@ -88,8 +93,15 @@ def timeline(ref: Reference, take: str, subject: str | None = None) -> pd.DataFr
     iv = iv.assign(activity=iv["relation"] + " " + iv["object"])
     iv = iv.sort_values(["subject", "start_frame", "end_frame", "relation", "object"])
     cols = [
-        "subject", "relation", "object", "activity", "start_frame", "end_frame",
-        "start_time", "end_time", "n_frames",
+        "subject",
+        "relation",
+        "object",
+        "activity",
+        "start_frame",
+        "end_frame",
+        "start_time",
+        "end_time",
+        "n_frames",
     ]
     return iv[cols].reset_index(drop=True)
 
@@ -106,7 +118,13 @@ def scene(ref: Reference, take: str, first: int, last: int) -> pd.DataFrame:
     out["time"] = out["frame"] / FPS
     out = out.sort_values(["frame", "subject", "relation", "object"])
     cols = [
-        "frame", "time", "subject", "relation", "object", "n", "interval_start",
+        "frame",
+        "time",
+        "subject",
+        "relation",
+        "object",
+        "n",
+        "interval_start",
         "interval_end",
     ]
     return out[cols]
@@ -131,7 +149,10 @@ def directly_follows(
 
 
 def ngrams(
-    ref: Reference, n: int, role: str | None = None, take: str | None = None,
+    ref: Reference,
+    n: int,
+    role: str | None = None,
+    take: str | None = None,
     min_support: int = 1,
 ) -> pd.DataFrame:
     """Runs of n consecutive role events, with their take support and occurrences."""

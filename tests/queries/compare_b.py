@@ -36,17 +36,29 @@ def handovers(ref: Reference, max_gap: int, obj: str | None = None, take: str | 
     h = h[["take", "object", "subject", "start_frame", "end_frame"]]
     m = h.merge(h, on=["take", "object"], suffixes=("_a", "_b"))
     gap = m["start_frame_b"] - m["end_frame_a"] - 1
-    m = m[(m["subject_a"] != m["subject_b"]) & (m["start_frame_b"] > m["start_frame_a"])
-          & (m["end_frame_b"] > m["end_frame_a"]) & (gap <= max_gap)]
+    m = m[
+        (m["subject_a"] != m["subject_b"])
+        & (m["start_frame_b"] > m["start_frame_a"])
+        & (m["end_frame_b"] > m["end_frame_a"])
+        & (gap <= max_gap)
+    ]
     gap = m["start_frame_b"] - m["end_frame_a"] - 1
-    out = pd.DataFrame({
-        "take": m["take"], "object": m["object"], "giver": m["subject_a"],
-        "receiver": m["subject_b"], "giver_start_frame": m["start_frame_a"],
-        "giver_end_frame": m["end_frame_a"], "receiver_start_frame": m["start_frame_b"],
-        "receiver_end_frame": m["end_frame_b"], "gap_frames": gap, "gap_seconds": gap / FPS,
-        "giver_end_time": (m["end_frame_a"] + 1) / FPS,
-        "receiver_start_time": m["start_frame_b"] / FPS,
-    })
+    out = pd.DataFrame(
+        {
+            "take": m["take"],
+            "object": m["object"],
+            "giver": m["subject_a"],
+            "receiver": m["subject_b"],
+            "giver_start_frame": m["start_frame_a"],
+            "giver_end_frame": m["end_frame_a"],
+            "receiver_start_frame": m["start_frame_b"],
+            "receiver_end_frame": m["end_frame_b"],
+            "gap_frames": gap,
+            "gap_seconds": gap / FPS,
+            "giver_end_time": (m["end_frame_a"] + 1) / FPS,
+            "receiver_start_time": m["start_frame_b"] / FPS,
+        }
+    )
     return out.reset_index(drop=True)
 
 
@@ -82,8 +94,15 @@ def allen(ref: Reference, before_window: int, take: str | None = None) -> pd.Dat
         xs, xe = m["start_frame_x"].to_numpy(), m["end_frame_x"].to_numpy()
         ys, ye = m["start_frame_y"].to_numpy(), m["end_frame_y"].to_numpy()
         rel = np.select(
-            [xe + 1 < ys, xe + 1 == ys, (xs == ys) & (xe == ye), (xs == ys) & (xe < ye),
-             (xe == ye) & (xs > ys), (xs > ys) & (xe < ye), (xs < ys) & (ys <= xe) & (xe < ye)],
+            [
+                xe + 1 < ys,
+                xe + 1 == ys,
+                (xs == ys) & (xe == ye),
+                (xs == ys) & (xe < ye),
+                (xe == ye) & (xs > ys),
+                (xs > ys) & (xe < ye),
+                (xs < ys) & (ys <= xe) & (xe < ye),
+            ],
             ["before", "meets", "equals", "starts", "finishes", "during", "overlaps"],
             default="",
         )
@@ -93,11 +112,17 @@ def allen(ref: Reference, before_window: int, take: str | None = None) -> pd.Dat
     cols = ["x_role", "x_action", "relation", "y_role", "y_action", "pairs", "takes"]
     if not parts:
         return pd.DataFrame(columns=cols)
-    pairs = pd.concat(parts).rename(columns={
-        "subject_x": "x_role", "action_x": "x_action", "subject_y": "y_role",
-        "action_y": "y_action"})
+    pairs = pd.concat(parts).rename(
+        columns={
+            "subject_x": "x_role",
+            "action_x": "x_action",
+            "subject_y": "y_role",
+            "action_y": "y_action",
+        }
+    )
     out = pairs.groupby(cols[:5], as_index=False).agg(
-        pairs=("take", "size"), takes=("take", "nunique"))
+        pairs=("take", "size"), takes=("take", "nunique")
+    )
     return out[cols]
 
 
@@ -105,27 +130,45 @@ def cooccurrence(ref: Reference, min_support: float, take: str | None = None) ->
     """Per annotated frame, its distinct triplets merged with themselves (a < b), counted."""
     rows = ref.rows if take is None else ref.rows[ref.rows["take"] == take]
     total = len(ref.annotated) if take is None else int((ref.annotated["take"] == take).sum())
-    per = pd.DataFrame({
-        "take": rows["take"], "frame": rows["frame"],
-        "t": rows["subject"] + " " + rows["relation"] + " " + rows["object"],
-    }).drop_duplicates()
+    per = pd.DataFrame(
+        {
+            "take": rows["take"],
+            "frame": rows["frame"],
+            "t": rows["subject"] + " " + rows["relation"] + " " + rows["object"],
+        }
+    ).drop_duplicates()
     single = per["t"].value_counts()
     m = per.merge(per, on=["take", "frame"], suffixes=("_a", "_b"))
     m = m[m["t_a"] < m["t_b"]]
     pair = m.groupby(["t_a", "t_b"]).size().reset_index(name="frames")
-    cols = ["triplet_a", "triplet_b", "frames", "annotated_frames", "support", "support_a",
-            "support_b", "lift"]
+    cols = [
+        "triplet_a",
+        "triplet_b",
+        "frames",
+        "annotated_frames",
+        "support",
+        "support_a",
+        "support_b",
+        "lift",
+    ]
     if total == 0:
         return pd.DataFrame(columns=cols)
     pair = pair[pair["frames"] / total >= min_support - 1e-12]
     sa = single.reindex(pair["t_a"]).to_numpy() / total
     sb = single.reindex(pair["t_b"]).to_numpy() / total
     support = pair["frames"].to_numpy() / total
-    out = pd.DataFrame({
-        "triplet_a": pair["t_a"].to_numpy(), "triplet_b": pair["t_b"].to_numpy(),
-        "frames": pair["frames"].to_numpy(), "annotated_frames": total, "support": support,
-        "support_a": sa, "support_b": sb, "lift": support / (sa * sb),
-    })
+    out = pd.DataFrame(
+        {
+            "triplet_a": pair["t_a"].to_numpy(),
+            "triplet_b": pair["t_b"].to_numpy(),
+            "frames": pair["frames"].to_numpy(),
+            "annotated_frames": total,
+            "support": support,
+            "support_a": sa,
+            "support_b": sb,
+            "lift": support / (sa * sb),
+        }
+    )
     return out[cols]
 
 
@@ -140,11 +183,19 @@ def workload(ref: Reference, exclude: Sequence[str] = ()) -> pd.DataFrame:
         busy = work[(work["take"] == tk) & (work["subject"] == role)]["frame"].nunique()
         n = int(annotated[tk])
         n_iv = int(((iv["take"] == tk) & (iv["subject"] == role)).sum())
-        out.append({
-            "take": tk, "role": role, "annotated_frames": n, "busy_frames": busy,
-            "idle_frames": n - busy, "busy_seconds": busy / FPS, "idle_seconds": (n - busy) / FPS,
-            "busy_share": busy / n if n else 0.0, "interactions": n_iv,
-        })
+        out.append(
+            {
+                "take": tk,
+                "role": role,
+                "annotated_frames": n,
+                "busy_frames": busy,
+                "idle_frames": n - busy,
+                "busy_seconds": busy / FPS,
+                "idle_seconds": (n - busy) / FPS,
+                "busy_share": busy / n if n else 0.0,
+                "interactions": n_iv,
+            }
+        )
     return pd.DataFrame(out)
 
 
@@ -199,19 +250,29 @@ def coverage(paths: Sequence[Path], ref: Reference) -> pd.DataFrame:
                                     CAMERA_TYPE_NAMES.get(int(row[0])) == role
                                     and np.isfinite(row[1:]).all()
                                     and not (row[1] == -1 and row[2] == -1)
-                                    for row in gaze[f] if np.isfinite(row[0])
+                                    for row in gaze[f]
+                                    if np.isfinite(row[0])
                                 )
                                 okh = any(
                                     CAMERA_TYPE_NAMES.get(int(row[0])) == role
                                     and np.isfinite(row[1:]).any()
-                                    for row in hands[f] if np.isfinite(row[0])
+                                    for row in hands[f]
+                                    if np.isfinite(row[0])
                                 )
                                 ng, nh, nb = ng + okg, nh + okh, nb + (okg and okh)
-                            out.append({
-                                "take": take, "role": role, "frames": frames,
-                                "gaze_frames": ng, "hands_frames": nh, "both_frames": nb,
-                                "gaze_share": ng / frames, "hands_share": nh / frames,
-                                "both_share": nb / frames, "gaze_seconds": ng / FPS,
-                                "hands_seconds": nh / FPS,
-                            })
+                            out.append(
+                                {
+                                    "take": take,
+                                    "role": role,
+                                    "frames": frames,
+                                    "gaze_frames": ng,
+                                    "hands_frames": nh,
+                                    "both_frames": nb,
+                                    "gaze_share": ng / frames,
+                                    "hands_share": nh / frames,
+                                    "both_share": nb / frames,
+                                    "gaze_seconds": ng / FPS,
+                                    "hands_seconds": nh / FPS,
+                                }
+                            )
     return pd.DataFrame(out)

@@ -19,7 +19,11 @@ AS_FORCEPS = ("assistant", "holding", "forceps")
 AS_LOOK = ("assistant", "checking", "instrument_table")
 
 EDGE_TAKE = FxTake(
-    "MISS", 9, 1, frames=12, split="train",
+    "MISS",
+    9,
+    1,
+    frames=12,
+    split="train",
     sources=("head_surgeon", "assistant", "circulator", "anaesthetist", "external_1"),
     annotations={
         # frame 2 and frames 9-10 have no annotation group; frame 5 is an empty one.
@@ -38,14 +42,23 @@ EDGE_TAKE = FxTake(
 circulator is a source but never a subject or object."""
 
 SINGLE_FRAME_TAKE = FxTake(
-    "Ultrasound", 9, 1, frames=1, split="test",
+    "Ultrasound",
+    9,
+    1,
+    frames=1,
+    split="test",
     sources=("head_surgeon", "assistant", "ultrasound"),
-    annotations={0: [("head_surgeon", "scanning", "patient"),
-                     ("ultrasound_probe", "touching", "patient")]},
+    annotations={
+        0: [("head_surgeon", "scanning", "patient"), ("ultrasound_probe", "touching", "patient")]
+    },
 )
 
 UNANNOTATED_TAKE = FxTake(
-    "Ultrasound", 9, 2, frames=3, split="validation",
+    "Ultrasound",
+    9,
+    2,
+    frames=3,
+    split="validation",
     sources=("head_surgeon", "circulator"),
     annotations={},
 )

@@ -109,8 +109,16 @@ def compute_intervals(rows: pd.DataFrame) -> pd.DataFrame:
             prev = frame
         out.append(_interval(take, s, r, o, start, prev, n_rows))
     cols = [
-        "take", "subject", "relation", "object", "start_frame", "end_frame", "n_frames",
-        "start_time", "end_time", "rows",
+        "take",
+        "subject",
+        "relation",
+        "object",
+        "start_frame",
+        "end_frame",
+        "n_frames",
+        "start_time",
+        "end_time",
+        "rows",
     ]
     return pd.DataFrame(out, columns=cols)
 
@@ -120,9 +128,16 @@ def _interval(
 ) -> dict[str, object]:
     assert start is not None and end is not None
     return {
-        "take": take, "subject": s, "relation": r, "object": o,
-        "start_frame": start, "end_frame": end, "n_frames": end - start + 1,
-        "start_time": start / FPS, "end_time": (end + 1) / FPS, "rows": n_rows,
+        "take": take,
+        "subject": s,
+        "relation": r,
+        "object": o,
+        "start_frame": start,
+        "end_frame": end,
+        "n_frames": end - start + 1,
+        "start_time": start / FPS,
+        "end_time": (end + 1) / FPS,
+        "rows": n_rows,
     }
 
 

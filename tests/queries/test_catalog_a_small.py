@@ -42,22 +42,26 @@ def test_dataset_queries(small_store: GraphStore, small_reference: Reference) ->
     for level in ("take", "surgery_type"):
         compare.assert_same(
             run_query(small_store, "relation_frequencies", {"level": level}),
-            compare.relation_frequencies(ref, level), sort_by=["key", "relation"],
+            compare.relation_frequencies(ref, level),
+            sort_by=["key", "relation"],
         )
         compare.assert_same(
             run_query(small_store, "entity_frequencies", {"level": level}),
-            compare.entity_frequencies(ref, level), sort_by=["key", "entity"],
+            compare.entity_frequencies(ref, level),
+            sort_by=["key", "entity"],
         )
     keys = ["take", "role", "source", "target"]
     for per_take in (False, True):
         compare.assert_same(
             run_query(small_store, "directly_follows", {"per_take": per_take}),
-            compare.directly_follows(ref, per_take=per_take), sort_by=keys,
+            compare.directly_follows(ref, per_take=per_take),
+            sort_by=keys,
         )
     for n in (2, 4):
         compare.assert_same(
             run_query(small_store, "ngrams", {"n": n, "min_support": 2}),
-            compare.ngrams(ref, n, min_support=2), sort_by=["role", "pattern"],
+            compare.ngrams(ref, n, min_support=2),
+            sort_by=["role", "pattern"],
         )
 
 
@@ -69,8 +73,12 @@ def test_take_queries(small_store: GraphStore, small_reference: Reference) -> No
             compare.timeline(ref, take),
         )
         whole = compare.scene(ref, take, 0, frames)
-        got = run_query(small_store, "scene_graph_range",
-                        {"take": take, "first": 0, "last": frames}, row_limit=1_000_000)
+        got = run_query(
+            small_store,
+            "scene_graph_range",
+            {"take": take, "first": 0, "last": frames},
+            row_limit=1_000_000,
+        )
         compare.assert_same(got, whole)
         for frame in range(0, frames, 97):
             got = run_query(small_store, "scene_graph_at_frame", {"take": take, "frame": frame})

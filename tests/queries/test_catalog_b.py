@@ -50,12 +50,20 @@ def test_allen_concurrency(loaded_store: GraphStore, reference: Reference, windo
 def test_allen_edge_take(loaded_store: GraphStore, reference: Reference) -> None:
     actual = run(loaded_store, "allen_concurrency", take=EDGE)
     compare.assert_same(actual, compare_b.allen(reference, 30, EDGE), list(actual.columns[:5]))
-    rows = set(actual[["x_role", "x_action", "relation", "y_role", "y_action"]].itertuples(
-        index=False, name=None))
+    rows = set(
+        actual[["x_role", "x_action", "relation", "y_role", "y_action"]].itertuples(
+            index=False, name=None
+        )
+    )
     # forceps at frame 4 ends with the cut (3-4): finishes; looking (7-8) overlaps scalpel (6-7)
     assert ("assistant", "holding forceps", "finishes", "head_surgeon", "cutting patient") in rows
-    assert ("head_surgeon", "holding scalpel", "overlaps", "assistant", "looking instrument_table"
-            ) in rows
+    assert (
+        "head_surgeon",
+        "holding scalpel",
+        "overlaps",
+        "assistant",
+        "looking instrument_table",
+    ) in rows
 
 
 @pytest.mark.parametrize("min_support", [0.05, 0.3])
@@ -132,7 +140,8 @@ def test_event_log_matches_intervals(loaded_store: GraphStore, reference: Refere
     assert (log[END] > log[START]).all()
     first = log.iloc[0]
     assert first[START] == pd.Timestamp("2000-01-01", tz="UTC") + pd.Timedelta(
-        seconds=first["start_seconds"])
+        seconds=first["start_seconds"]
+    )
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
@@ -152,11 +161,14 @@ def test_directly_follows_equals_pm4py_dfg(loaded_store: GraphStore, reference: 
     ours = run(loaded_store, "directly_follows")
     for role, sub in log.groupby(RESOURCE):
         dfg, _, _ = pm4py.discover_dfg(
-            _pm4py_frame(sub.reset_index(drop=True)), case_id_key=CASE,
-            activity_key=ACTIVITY, timestamp_key=START,
+            _pm4py_frame(sub.reset_index(drop=True)),
+            case_id_key=CASE,
+            activity_key=ACTIVITY,
+            timestamp_key=START,
         )
         mine = ours[ours["role"] == role]
-        assert dict(zip(zip(mine["source"], mine["target"], strict=True), mine["count"],
-                        strict=True)) == dict(dfg), role
+        assert dict(
+            zip(zip(mine["source"], mine["target"], strict=True), mine["count"], strict=True)
+        ) == dict(dfg), role
     n_events = sum(len(ev) for ev in role_events(reference.intervals).values())
     assert len(log) == n_events

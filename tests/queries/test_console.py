@@ -148,12 +148,16 @@ def test_parse_param_refuses(text: str) -> None:
 INJECTIONS = [
     "' OR 1=1 //",
     "MISS/1/1' RETURN 1 //",
-    "x\") DETACH DELETE n //",
+    'x") DETACH DELETE n //',
     "}) MATCH (n) DETACH DELETE n WITH 1 AS x MATCH (y {key: '",
     "$take",
 ]
 B_QUERIES = [
-    "handovers", "allen_concurrency", "cooccurrence", "role_workload", "phase_timeline",
+    "handovers",
+    "allen_concurrency",
+    "cooccurrence",
+    "role_workload",
+    "phase_timeline",
     "ego_coverage",
 ]
 

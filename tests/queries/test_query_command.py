@@ -35,12 +35,22 @@ def test_queries_lists_every_query_with_params(capsys: pytest.CaptureFixture[str
 def test_query_prints_the_catalog_result(
     loaded_store: GraphStore, capsys: pytest.CaptureFixture[str], fmt: str
 ) -> None:
-    argv = ["query", "directly_follows", "--param", "role=head_surgeon", "-p", "take=MISS/9/1",
-            "--format", fmt, *store_args(loaded_store)]
+    argv = [
+        "query",
+        "directly_follows",
+        "--param",
+        "role=head_surgeon",
+        "-p",
+        "take=MISS/9/1",
+        "--format",
+        fmt,
+        *store_args(loaded_store),
+    ]
     assert main(argv) == 0
     out = capsys.readouterr().out
-    expected = run_query(loaded_store, "directly_follows", {"role": "head_surgeon",
-                                                            "take": "MISS/9/1"})
+    expected = run_query(
+        loaded_store, "directly_follows", {"role": "head_surgeon", "take": "MISS/9/1"}
+    )
     if fmt == "json":
         got = pd.DataFrame(json.loads(out))
         pd.testing.assert_frame_equal(got, expected, check_dtype=False)
@@ -54,8 +64,17 @@ def test_query_prints_the_catalog_result(
 def test_query_limit_cuts_and_says_so(
     loaded_store: GraphStore, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    argv = ["query", "activity_timeline", "-p", "take=MISS/9/1", "--format", "csv",
-            "--limit", "2", *store_args(loaded_store)]
+    argv = [
+        "query",
+        "activity_timeline",
+        "-p",
+        "take=MISS/9/1",
+        "--format",
+        "csv",
+        "--limit",
+        "2",
+        *store_args(loaded_store),
+    ]
     assert main(argv) == 0
     captured = capsys.readouterr()
     assert len(captured.out.splitlines()) == 3
