@@ -252,14 +252,8 @@ class LadybugStore(GraphStore):
 
     def _stored_takes(self, keys: list[str]) -> list[str]:
         """Those of `keys` already in the graph (only they need deleting first)."""
-        result = self._conn.execute(
-            "MATCH (t:Take) WHERE t.key IN $keys RETURN t.key", {"keys": keys}
-        )
-        assert not isinstance(result, list)
-        found = []
-        while result.has_next():
-            found.append(str(result.get_next()[0]))
-        return found
+        found = self.query("MATCH (t:Take) WHERE t.key IN $keys RETURN t.key AS k", {"keys": keys})
+        return found["k"].tolist()
 
     def _delete_take_rows(self, take_key: str) -> None:
         for statement in TAKE_DELETES:
