@@ -35,7 +35,7 @@ _KEY_LIST = "[" + ", ".join(f"'{r}'" for r in KEY_RELATIONS) + "]"
 _CYPHER = f"""
 MATCH (t:Take)-[:HAS_ENTITY]->(:Entity)<-[:HAS_SUBJECT]-(i:Interaction)
 WHERE t.surgery_type = coalesce($surgery_type, t.surgery_type)
-WITH t, i, i.relation + ' ' + i.object AS action
+WITH t, i, i.action AS action
 WHERE (size($actions) = 0 AND i.relation IN {_KEY_LIST}) OR action IN $actions
 WITH t.surgery_type AS surgery_type, t.key AS take, t.frames AS frames, t.fps AS fps,
      action, min(i.start_frame) AS first_frame, max(i.end_frame) AS last_frame

@@ -38,7 +38,7 @@ _EMBEDDED_SORTED = """
 WITH t.key AS tk, e.name AS role, t.fps AS fps,
      list_sort(collect(lpad(CAST(i.start_frame AS STRING), 10, '0') + '|'
                        + lpad(CAST(i.end_frame AS STRING), 10, '0') + '|'
-                       + i.relation + ' ' + i.object)) AS ev
+                       + i.action)) AS ev
 """
 
 _DF_TAIL = """
@@ -54,7 +54,7 @@ _DF_NEO4J = (
 WITH t.key AS tk, e.name AS role, collect(i) AS ev
 UNWIND range(0, size(ev) - 2) AS k
 WITH tk, role, ev[k] AS a, ev[k + 1] AS b
-WITH tk, role, a.relation + ' ' + a.object AS source, b.relation + ' ' + b.object AS target,
+WITH tk, role, a.action AS source, b.action AS target,
      b.start_time - a.end_time AS gap
 """
     + _DF_TAIL
@@ -109,7 +109,7 @@ _NG_NEO4J = (
     _EVENTS
     + _NEO4J_SORTED
     + """
-WITH t.key AS tk, e.name AS role, collect(i.relation + ' ' + i.object) AS ev
+WITH t.key AS tk, e.name AS role, collect(i.action) AS ev
 UNWIND range(0, size(ev) - $n) AS k
 WITH tk, role, reduce(s = ev[k], x IN ev[k + 1..k + $n] | s + ' -> ' + x) AS pattern
 """

@@ -9,7 +9,7 @@ _CYPHER = """
 MATCH (t:Take {key: $take})-[:HAS_ENTITY]->(e:Entity)<-[:HAS_SUBJECT]-(i:Interaction)
 WHERE coalesce($subject, e.name) = e.name
 RETURN i.subject AS subject, i.relation AS relation, i.object AS object,
-       i.relation + ' ' + i.object AS activity,
+       i.action AS activity,
        i.start_frame AS start_frame, i.end_frame AS end_frame,
        i.start_time AS start_time, i.end_time AS end_time, i.n_frames AS n_frames
 ORDER BY subject, start_frame, end_frame, relation, object
