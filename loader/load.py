@@ -18,6 +18,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from core.errors import ConfigError
 from core.store import GraphStore, TakeGraph
 from core.store.schema import LAYOUT_VERSION
 from loader.model import TakeAnnotations, TakeInfo
@@ -175,16 +176,34 @@ def load(
 GROUP_TRIPLETS = 150_000
 """Embedded engine: takes written per transaction, up to about this many triplets."""
 
+GROUP_TRIPLETS_ENV = "ORGRAPH_LOAD_GROUP_TRIPLETS"
+"""Overrides GROUP_TRIPLETS: tests lower it to get several write groups from a small dataset."""
+
+
+def group_triplets() -> int:
+    """Triplets per embedded write group: $ORGRAPH_LOAD_GROUP_TRIPLETS, else GROUP_TRIPLETS."""
+    raw = os.environ.get(GROUP_TRIPLETS_ENV, "")
+    if not raw:
+        return GROUP_TRIPLETS
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise ConfigError(f"{GROUP_TRIPLETS_ENV} must be a whole number > 0, got {raw!r}")
+    return value
+
 
 def write_groups(built: list[TakeRead], backend: str) -> list[list[TakeRead]]:
     """Takes grouped for writing: one per group on Neo4j, a few at a time embedded."""
     if backend != "embedded":
         return [[item] for item in built]
+    limit = group_triplets()
     groups: list[list[TakeRead]] = [[]]
     size = 0
     for item in built:
         n = item.annotations.triplet_count
-        if groups[-1] and size + n > GROUP_TRIPLETS:
+        if groups[-1] and size + n > limit:
             groups.append([])
             size = 0
         groups[-1].append(item)
