@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,18 +136,34 @@ class Rig:
 
 @dataclass(frozen=True)
 class Moment:
-    """When to kill: `delay` seconds after start, or after a file of the store appears."""
+    """When to kill: `delay` seconds after start, or after an event of the load.
+
+    An event is a file of the embedded store appearing ("graph.lbug.next"), or a text
+    in the load's stderr ("log:writing").
+    """
 
     delay: float
-    after_file: str | None = None
+    after: str | None = None
 
 
-def moments(rng: random.Random, n: int, span: float, files: tuple[str, ...]) -> list[Moment]:
-    """Half spread evenly at random over the load, half shortly after a file event."""
-    out = [Moment(rng.uniform(0.0, span * 1.05)) for _ in range(n - n // 2)]
-    out += [Moment(rng.uniform(0.0, 0.25), rng.choice(files)) for _ in range(n // 2)] if files else []
+def moments(
+    rng: random.Random, n: int, span: float, events: tuple[str, ...], event_delay: float
+) -> list[Moment]:
+    """Half spread evenly at random over the load, half up to `event_delay` seconds after
+    an event; all spread evenly when no events are given."""
+    even = n - n // 2 if events else n
+    out = [Moment(rng.uniform(0.0, span * 1.05)) for _ in range(even)]
+    if events:
+        out += [Moment(rng.uniform(0.0, event_delay), rng.choice(events)) for _ in range(n // 2)]
     rng.shuffle(out)
     return out
+
+
+def happened(rig: Rig, event: str) -> bool:
+    """Whether an event (see Moment) has happened."""
+    if event.startswith("log:"):
+        return event[4:] in rig.log.read_bytes().decode(errors="replace")
+    return (Path(rig.settings.db) / event).exists()
 
 
 def phase_now(proc: subprocess.Popen[bytes], rig: Rig) -> str:
@@ -155,10 +172,10 @@ def phase_now(proc: subprocess.Popen[bytes], rig: Rig) -> str:
         return "reading"
     if rig.settings.backend == "embedded":
         names = {p.name for p in Path(rig.settings.db).glob("*")}
-        if any(n.startswith("graph.lbug.next") for n in names):
-            return "swap"
         if any(n.endswith(".shadow") for n in names):
-            return "checkpoint"
+            return "checkpoint"  # the engine's checkpoint, of the file or of the copy
+        if "graph.lbug.next" in names:
+            return "on copy"  # writing the copy, checkpointing it, or swapping it in
     text = rig.log.read_bytes().decode(errors="replace")
     if "writing" in text:
         return "writing"
@@ -170,9 +187,12 @@ def kill_at(
 ) -> tuple[str, float]:
     """SIGKILL the load at `moment`: (phase it was in or "finished", seconds after start)."""
     start = time.monotonic()
-    if moment.after_file is not None:
-        target = Path(rig.settings.db) / moment.after_file
-        while not target.exists() and proc.poll() is None and time.monotonic() - start < limit:
+    if moment.after is not None:
+        while (
+            not happened(rig, moment.after)
+            and proc.poll() is None
+            and time.monotonic() - start < limit
+        ):
             time.sleep(0.002)
     deadline = time.monotonic() + moment.delay
     while proc.poll() is None and time.monotonic() < deadline:
@@ -196,11 +216,27 @@ PENDING = "recovery is pending"
 """LadybugDB refuses read-only opens after a checkpoint was cut short, until a writer opens."""
 
 
+def settled_states(settings: Settings, tries: int = 50) -> dict[str, TakeState]:
+    """Take states once two reads in a row agree.
+
+    Neo4j reads are read-committed, not snapshots: a commit the killed client had sent
+    may land between the queries of one read. A lost or half-written take stays.
+    """
+    last = take_states(settings)
+    for _ in range(tries):
+        time.sleep(0.1)
+        now = take_states(settings)
+        if now == last:
+            return now
+        last = now
+    raise AssertionError(f"the store of {settings.backend} did not settle")
+
+
 def check_store(settings: Settings, old: dict, new: dict) -> tuple[Verdict | None, Verdict]:
     """Judge the store opened read-only (None: refused until a writer recovers it), then
     again after a writer opened and closed it."""
     try:
-        first: Verdict | None = judge(take_states(settings), old, new)
+        first: Verdict | None = judge(settled_states(settings), old, new)
     except StoreError as exc:
         if PENDING not in str(exc):
             raise
@@ -210,10 +246,14 @@ def check_store(settings: Settings, old: dict, new: dict) -> tuple[Verdict | Non
     return first, judge(take_states(settings), old, new)
 
 
-def reset_store(pristine: Path, db: Path) -> None:
-    """Put the old-version embedded store back in place."""
-    shutil.rmtree(db, ignore_errors=True)
-    shutil.copytree(pristine, db)
+def copier(pristine: Path, db: Path) -> Callable[[], None]:
+    """A reset that puts a copy of the old-version embedded store in place."""
+
+    def reset() -> None:
+        shutil.rmtree(db, ignore_errors=True)
+        shutil.copytree(pristine, db)
+
+    return reset
 
 
 @dataclass
@@ -224,6 +264,14 @@ class KillSummary:
     pending: int = 0
     """Kills after which read-only opens were refused until a writer opened the store."""
     outcomes: list[tuple[str, float, Verdict]] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """One line: kills per phase, and takes old/new after each kill."""
+        after = ", ".join(
+            f"{at:.1f}s {len(v.old)}/{len(v.new)}" + ("" if v.ok else "!")
+            for _, at, v in self.outcomes
+        )
+        return f"kills per phase {dict(self.phases)}; when, and old/new takes after: {after}"
 
     def failures(self) -> list[str]:
         return [
@@ -241,19 +289,20 @@ def run_kills(
     kills: int,
     seed: int,
     span: float,
-    pristine: Path | None = None,
+    reset: Callable[[], None],
     events: tuple[str, ...] = (),
+    event_delay: float = 0.25,
 ) -> KillSummary:
     """Kill forced reloads to the new version `kills` times and judge the store after each.
 
-    With `pristine` (embedded), the old store is put back before two kills in three; the
-    third starts from what the kill before it left.
+    `reset` puts the old version back before two kills in three; the third starts from
+    what the kill before it left.
     """
     rng = random.Random(seed)
     summary = KillSummary()
-    for i, moment in enumerate(moments(rng, kills, span, events)):
-        if pristine is not None and i % 3 != 2:
-            reset_store(pristine, Path(rig.settings.db))
+    for i, moment in enumerate(moments(rng, kills, span, events, event_delay)):
+        if i % 3 != 2:
+            reset()
         proc = rig.start(NEW_GAP, force=True)
         try:
             phase, at = kill_at(proc, rig, moment, limit=span * 3 + 10)
