@@ -12,7 +12,6 @@ import hashlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from core.store.schema import LAYOUT_VERSION
 from loader.model import TakeAnnotations, TakeInfo
 from loader.reader import EgoExOR
 from loader.records import Validity, build_take_graph
+from loader.worker_pool import worker_pool
 
 
 @dataclass
@@ -111,7 +111,10 @@ def read_one(reader: EgoExOR, key: str, opts: LoadOptions) -> TakeRead:
 def read_all(
     opts: LoadOptions, keys: Sequence[str], workers: int, progress: bool
 ) -> list[TakeRead]:
-    """Read every take, in parallel processes when there are several takes."""
+    """Read every take, in parallel processes when there are several takes.
+
+    The workers end with this process, also when it is killed (loader.worker_pool).
+    """
     bar = tqdm(total=len(keys), desc="reading", unit="take", disable=not progress, file=sys.stderr)
     out: list[TakeRead] = []
     try:
@@ -122,7 +125,7 @@ def read_all(
                     out.append(read_one(reader, key, opts))
                     bar.update()
         else:
-            with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(opts,)) as pool:
+            with worker_pool(workers, _init_worker, (opts,)) as pool:
                 for result in pool.map(_build, keys):
                     bar.set_postfix_str(result.key)
                     out.append(result)
