@@ -59,6 +59,8 @@ def _init_worker(parent: int, init: Callable[..., None], args: tuple[Any, ...]) 
 
 def stop(pool: ProcessPoolExecutor) -> None:
     """Cancel pending work and terminate the workers now, without waiting for their tasks."""
+    # the executor has no public way to end its workers; without the attribute, the
+    # workers still end after their current task (they are told to shut down)
     processes = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
     for proc in processes:
@@ -72,7 +74,11 @@ def worker_pool(
     workers: int, init: Callable[..., None], args: tuple[Any, ...]
 ) -> Iterator[ProcessPoolExecutor]:
     """A process pool whose workers run `init(*args)` first and never outlive this process;
-    leaving with an exception (Ctrl+C included) stops them at once."""
+    leaving with an exception (Ctrl+C included) stops them at once.
+
+    Linux ties PR_SET_PDEATHSIG to the thread that started a worker: submit work from a
+    thread that lives as long as the pool (the pool starts workers on first submit).
+    """
     pool = ProcessPoolExecutor(
         workers, initializer=_init_worker, initargs=(os.getpid(), init, args)
     )
