@@ -53,8 +53,31 @@ def die_with_parent(parent: int) -> None:
 
 def _init_worker(parent: int, init: Callable[..., None], args: tuple[Any, ...]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # blocked by the parent while it forked us
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     die_with_parent(parent)
     init(*args)
+
+
+@contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """Hold Ctrl+C back while workers are forked; it is delivered when this ends.
+
+    A SIGINT during fork() would raise inside Python's at-fork callbacks, where it is
+    printed and dropped (the parent carries on), or in a child before it ignores SIGINT.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _nothing() -> None:
+    """A task that does nothing: submitting it starts the workers."""
 
 
 def stop(pool: ProcessPoolExecutor) -> None:
@@ -83,6 +106,8 @@ def worker_pool(
         workers, initializer=_init_worker, initargs=(os.getpid(), init, args)
     )
     try:
+        with _sigint_blocked():  # with fork, the first submit forks every worker
+            pool.submit(_nothing)
         yield pool
     except BaseException:
         stop(pool)

@@ -78,7 +78,7 @@ def test_ctrl_c_stops_workers_with_one_line(dataset, tmp_path: Path, moment: str
             time.sleep(0.002)
     assert proc.poll() is None, "the load ended before the interruption"
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl+C in a terminal does: the whole group
-    assert proc.wait(timeout=120) == 130
+    assert proc.wait(timeout=120) == 130, rig.log.read_text()[-3000:]
     left = wait_gone(workers, timeout=5)
     kill_all(left)
     assert not left, f"reader workers {left} outlived Ctrl+C"
