@@ -237,13 +237,13 @@ class _Scanner:
         elif word not in REFUSED_WORDS:
             return None
         return (
-            f"{word} is refused ({_at(tok)}): the Cypher console is read-only and runs no "
-            f"write, administration, extension or transaction command; {ACCEPTS} "
-            "(to use the word as a name, put it in `backticks`; nothing was sent to the database)"
+            f"{word} is refused ({_at(tok)}): the console only reads, and runs no write, "
+            f"administration, extension or transaction command; {ACCEPTS}. A name spelt "
+            "like this word goes in `backticks`. Nothing was sent to the database."
         )
 
     def unexpected(self, tok: Token, why: str) -> str:
-        return f"{tok.text} ({_at(tok)}) {why}: {ACCEPTS} (nothing was sent to the database)"
+        return f"{tok.text} ({_at(tok)}) {why}: {ACCEPTS}. Nothing was sent to the database."
 
     def is_map_key(self) -> bool:
         """A word or name right after `{` or `,` of a map and before `:` is a key."""
@@ -259,6 +259,7 @@ class _Scanner:
         nxt = self.tok(1)
         if self.is_sym(1, "{"):
             self.next_brace_is_subquery = True
+            self.state = "operand"
             return
         if self.is_sym(1, "("):
             self.next_paren_is_scope = True

@@ -188,9 +188,12 @@ class ConsoleWorkers:
         with self._lock:
             if self._closed:
                 raise StoreError(f"the embedded store {self.db_dir} is closed")
-            if self._idle:
-                self._busy += 1
-                return self._idle.pop()
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.proc.poll() is None:
+                    self._busy += 1
+                    return worker
+                worker.kill()  # it died while idle (killed from outside): start another
             if self._busy >= self.max_workers:
                 raise StoreError(
                     f"the console is busy: {self._busy} queries are running on this store; "
