@@ -287,6 +287,8 @@ class _Scanner:
             return
         if self.state == "clause":
             raise WriteRefused(self.unexpected(tok, "is not a read clause"))
+        if self.state == "after":  # two operands in a row are no Cypher on either engine
+            raise WriteRefused(self.unexpected(tok, "is not accepted after an operand"))
         self.state = "after"
 
     def symbol(self, tok: Token) -> None:
@@ -316,9 +318,7 @@ class _Scanner:
             self.colon()
         elif text == "$":
             self.parameter(tok)
-        elif text == "*":
-            self.state = "after" if self.state == "operand" else "operand"
-        else:
+        else:  # `*` too: multiplication, or `RETURN *`, `count(*)`, `[*1..3]`
             self.state = "operand"
 
     def names_follow(self, tok: Token) -> bool:
@@ -346,6 +346,8 @@ class _Scanner:
             self.state = "operand"
 
     def parameter(self, tok: Token) -> None:
+        if self.state == "after":
+            raise WriteRefused(self.unexpected(tok, "is not accepted after an operand"))
         nxt = self.tok(1)
         if (
             nxt is None
