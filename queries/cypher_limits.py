@@ -8,7 +8,8 @@ community, heap 4 GB), seconds from sending `RETURN <expression> AS x` to the an
 so the client waits forever:
 
 - `((...(1)...))` nested 30 / 100 / 400 / 1,000 / 2,000 deep: LadybugDB 0.08 / 0.16 /
-  1.0 / 2.9 / 8.1 s, **segfault** at 3,000; Neo4j 0.03 s up to 285, **no answer** from 300.
+  1.0 / 2.9 / 8.1 s, **segfault** at 3,000; Neo4j 0.03 s up to 285, **no answer** from 300
+  on a fresh server (once its JIT had warmed up, 400 passed and 3,000 still failed).
 - `[[...[1]...]]` 50 / 100 / 300 / 500 deep: LadybugDB 0.15 / 0.4 / 8.8 / 42 s,
   **segfault** at 1,000; Neo4j 0.11 s at 50, 0.26 s at 200, **no answer** at 300.
 - `{a: {a: ... 1}}` 50 / 200 deep: LadybugDB 0.17 / 6.2 s, **segfault** at 1,000;

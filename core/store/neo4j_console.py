@@ -1,18 +1,19 @@
 """Console reads on Neo4j: a connection of their own, READ access, two clocks.
 
 Each console read gets its own driver (so a stuck read holds no connection that
-other users wait for, and no global lock), runs in a READ-access transaction with
-the server-side timeout, and is tagged in the transaction metadata. The caller
-waits at most timeout + GRACE_SECONDS (core.store.deadline); past that the read is
-ended on the server with TERMINATE TRANSACTIONS, found by its tag. Closing a driver
-does not interrupt a read already waiting for its answer (measured with driver 6.4:
-the read went on to the end), so termination is what stops it.
+other users wait for, and no global lock), runs in an explicit READ-access
+transaction with the server-side timeout, and is tagged in the transaction
+metadata. The caller waits at most timeout + GRACE_SECONDS (core.store.deadline);
+past that, in the background, the read is ended on the server with TERMINATE
+TRANSACTIONS (found by its tag) and the driver is closed. Measured with driver 6.4:
+closing the driver shuts its sockets down, which ends a read blocked on its answer,
+and the server then drops the transaction; a managed `execute_read` would retry on
+a new connection instead, hence the explicit transaction.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -61,18 +62,13 @@ class Neo4jConsole:
         timeout = check_timeout(timeout)
         tag = uuid.uuid4().hex
         driver = neo4j.GraphDatabase.driver(self.uri, auth=self.auth, connection_timeout=10)
-        finished = threading.Event()
 
         def read() -> pd.DataFrame:
-            try:
-                return self._read(driver, tag, cypher, dict(params or {}), timeout, row_limit)
-            finally:
-                finished.set()
+            return self._read(driver, tag, cypher, dict(params or {}), timeout, row_limit)
 
         def cancel() -> None:
             self._terminate(driver, tag)
-            finished.wait(timeout + 60)
-            driver.close()
+            driver.close()  # wakes the read thread: its socket is shut down
 
         try:
             df = call_with_deadline(read, timeout, on_late=cancel)
