@@ -208,3 +208,16 @@ def test_busy_console_says_so_at_once(embedded: GraphStore) -> None:
         assert workers.run("RETURN 3 AS x", None, timeout=30, row_limit=None)["x"][0] == 3
     finally:
         workers.close()
+
+
+@pytest.mark.neo4j
+def test_neo4j_server_refuses_file_urls_even_to_a_trusted_read(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """Least privilege on the server itself (core/neo4j_config.py): LOAD CSV cannot read
+    the server's files, and a READ transaction cannot administer the system database."""
+    with open_store(make_settings("neo4j", request, tmp_path)) as store:
+        with pytest.raises(StoreError, match="allow_csv_import_from_file_urls"):
+            store.query("LOAD CSV FROM 'file:///etc/hostname' AS line RETURN line")
+        with pytest.raises(StoreError, match="read access mode"):
+            store.query("CREATE USER sneaky SET PASSWORD 'x' CHANGE NOT REQUIRED")
