@@ -364,6 +364,8 @@ class _Scanner:
         if self.state == "clause" and not (tok.text == "(" and subquery_start):
             raise WriteRefused(self.unexpected(tok, "is not a read clause"))
         sub = tok.text == "{" and self.next_brace_is_subquery
+        if self.state == "after" and tok.text in "[{":
+            self.nesting.operator(_at(tok))  # `l[0][0]...` and `m{.a}{.b}` chain too
         self.nesting.open(sub, _at(tok))
         if tok.text == "{":
             self.stack.append(_Bracket("{sub" if sub else "{map", tok))

@@ -52,6 +52,7 @@ OVER = [  # (text, words of its message)
     ("RETURN 'a'" + " + 'a'" * (limits.MAX_EXPRESSION_DEPTH + 1) + " AS x", "operators"),
     ("MATCH (n" + ":A" * (limits.MAX_EXPRESSION_DEPTH + 2) + ") RETURN n", "operators"),
     ("RETURN 1" + " STARTS WITH 1" * (limits.MAX_EXPRESSION_DEPTH + 1) + " AS x", "operators"),
+    ("WITH [1] AS l RETURN l" + "[0]" * (limits.MAX_EXPRESSION_DEPTH + 1) + " AS x", "operators"),
     (unions(limits.MAX_UNIONS + 1), "UNIONs"),
 ]
 UNDER = [
