@@ -20,7 +20,9 @@ so the client waits forever:
   LadybugDB 0.16 s at 24.
 - Chains without brackets, 300 / 500 / 700 long: `m.a.a...` Neo4j 0.4 s / **no
   answer**; `NOT NOT ...` 0.1 / 0.4 s / **no answer**; `'a' + 'a' + ...` 1.4 / 1.1 s /
-  **no answer**; `1+1+...` with 1,000 / 5,000 / 10,000 terms: LadybugDB 0.08 / 1.6 s /
+  **no answer**. The same server an hour later (its JIT in another state): `m.a.a...`
+  0.16 s at 180 and **no answer** at 200; `'a' + 'a'...` 0.27 s at 200, **no answer**
+  at 250. `1+1+...` with 1,000 / 5,000 / 10,000 terms: LadybugDB 0.08 / 1.6 s /
   **segfault**, Neo4j 0.46 / 3.9 / 10.3 s.
 - `RETURN 1 AS x UNION ...` with 100 / 400 / 700 branches: Neo4j 0.4 / 2.1 / 10.4 s of
   planning that its transaction timeout does not stop; LadybugDB 0.03 s.
@@ -29,7 +31,7 @@ so the client waits forever:
 The catalog's largest query (tests/queries/test_console_limits.py measures it) has
 1,844 characters, 539 tokens, brackets 4 deep, an expression 23 deep, one CASE and
 one subquery level, one UNION. Each limit below sits well above that and well below
-the first figure that hurts either engine. What runs long after parsing is the
+the first figure that hurts either engine (the lowest: a 200-long property chain). What runs long after parsing is the
 query timeout's job (core.store.deadline), not these bounds'.
 """
 
@@ -46,7 +48,7 @@ MAX_TOKENS = 3_000
 MAX_DEPTH = 24
 """Deepest nesting of (), [] and {} together."""
 
-MAX_EXPRESSION_DEPTH = 150
+MAX_EXPRESSION_DEPTH = 64
 """Deepest expression: operators chained without brackets, summed over the open brackets."""
 
 MAX_CASE_DEPTH = 8

@@ -114,7 +114,8 @@ def test_bounds_sit_far_above_the_catalog(monkeypatch: pytest.MonkeyPatch) -> No
     assert seen["chars"] * 5 <= limits.MAX_TEXT_CHARS
     assert seen["tokens"] * 5 <= limits.MAX_TOKENS
     assert seen["depth"] * 5 <= limits.MAX_DEPTH
-    assert seen["expression"] * 4 <= limits.MAX_EXPRESSION_DEPTH
+    # the tightest bound: Neo4j lost its answer at a 200-long property chain
+    assert seen["expression"] * 2.5 <= limits.MAX_EXPRESSION_DEPTH
     assert seen["case"] * 4 <= limits.MAX_CASE_DEPTH
     assert seen["subquery"] * 4 <= limits.MAX_SUBQUERY_DEPTH
 
