@@ -9,22 +9,28 @@ What the console accepts (anything else is refused, naming the word, line and co
 - Expressions and patterns: literals, parameters, property access, labels, maps,
   lists, comprehensions, CASE ... END, EXISTS/COUNT/COLLECT { subquery }, and the
   words AS DISTINCT AND OR XOR NOT IN IS NULL TRUE FALSE STARTS ENDS WITH CONTAINS
-  WHEN THEN ELSE END ASC DESC ASCENDING DESCENDING ALL ANY SHORTEST PATHS GROUPS.
+  WHEN THEN ELSE END ASC DESC ASCENDING DESCENDING ALL ANY SHORTEST PATHS GROUPS
+  TYPED NORMALIZED.
 
 How it decides. The scanner knows whether it expects a clause (statement start,
 start of a subquery, after UNION), an operand, or has just completed an operand, and
 keeps a stack of brackets: pattern or call parentheses, list brackets, map braces,
 subquery braces (after CALL, EXISTS, COUNT, COLLECT). A word where a clause is
-expected must be a read clause; a word after a completed operand must be one of the
-words above; a word where an operand is expected is a name (variable, function,
-alias) unless it is in REFUSED_WORDS. REFUSED_WORDS (every write, administration,
+expected must be a read clause (or `(` at the start of an EXISTS/COUNT pattern); a
+word after a completed operand must be one of the words above, and a literal,
+parameter or `name` there is refused (two operands in a row are no Cypher); a word
+where an operand is expected is a name (variable, function, alias) unless it is in
+REFUSED_WORDS. REFUSED_WORDS (every write, administration,
 extension and transaction word of Neo4j and LadybugDB) is refused wherever a word
 is not plainly a name: names are only property keys after `.`, labels and types
 after `:`, parameter names after `$`, `backtick` names and map keys. So
 `WITH t AS as SET ...` is refused at SET, `SHOW ...` and `UPDATE ...` at their first
 word, `CALL {...} IN TRANSACTIONS` at TRANSACTIONS. EXPLAIN and PROFILE are not
-accepted (the console shows rows, not plans). Sizes are bounded by cypher_limits.
-The lexer (cypher_lexer) reads comments, strings and line ends as both engines do.
+accepted (the console shows rows, not plans). A `;` may only end the text, and
+every bracket must close. Sizes are bounded by cypher_limits (characters, tokens,
+bracket depth, expression depth, CASE and subquery nesting, UNIONs). The lexer
+(cypher_lexer) reads comments, strings and line ends as both engines do, and refuses
+\\u escapes and characters the engines could read differently.
 """
 
 from __future__ import annotations
