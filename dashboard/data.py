@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.context import settings, store_id, with_store
+from dashboard.context import settings, shared_store, store_id, with_store
 from queries import browse
 from queries.catalog import run_query
 from queries.console import run_console
@@ -103,6 +103,12 @@ def predicted_at_frame(take: str, frame: int, run: str) -> pd.DataFrame:
 
 
 def console(text: str, params: dict[str, Any], row_limit: int) -> pd.DataFrame:
-    """User Cypher through the read-only console (not cached: the user asked to run it)."""
+    """User Cypher through the read-only console (not cached: the user asked to run it).
+
+    Not under with_store's lock: the store runs console reads apart from its shared
+    connection (a child process or a connection of their own) and stops them after
+    the timeout, so a slow or crashing query never holds up other users.
+    """
     timeout = settings().query_timeout
-    return with_store(lambda s: run_console(s, text, params, timeout=timeout, row_limit=row_limit))
+    store = shared_store().store
+    return run_console(store, text, params, timeout=timeout, row_limit=row_limit)

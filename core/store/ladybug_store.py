@@ -190,6 +190,20 @@ class LadybugStore(GraphStore):
         df.attrs["truncated"] = truncated
         return df
 
+    def query_untrusted(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout: float,
+        row_limit: int | None = None,
+    ) -> pd.DataFrame:
+        """A console read in a child process (core.store.ladybug_console): if the engine
+        crashes or hangs there, this process carries on and the caller gets one line."""
+        from core.store.ladybug_console import workers_of
+
+        return workers_of(self).run(cypher, params, timeout=timeout, row_limit=row_limit)
+
     # -- writing ---------------------------------------------------------
     def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
         self._require_writable()
@@ -376,6 +390,9 @@ class LadybugStore(GraphStore):
             raise StoreError(f"the embedded database {self.db_dir} was opened read-only")
 
     def close(self) -> None:
+        from core.store.ladybug_console import close_workers_of
+
+        close_workers_of(self)
         conn = getattr(self, "_conn", None)
         if conn is None:
             return
