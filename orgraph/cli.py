@@ -27,6 +27,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "evaluate",
     "dashboard",
     "demo",
+    "media",
+    "clip",
+    "rerun",
 )
 
 
