@@ -29,7 +29,7 @@ STATIONS = {
 """Where each role stands when it does nothing in particular (x, y)."""
 FIXTURES = {
     "operating_table": ((0.0, 0.0, 0.87), (1.0, 0.35, 0.03), "box"),
-    "patient": ((0.0, 0.0, 1.0), (0.8, 0.2, 0.09), "blob"),
+    "patient": ((0.0, 0.0, 1.0), (0.4, 0.12, 0.06), "blob"),
     "instrument_table": ((1.25, 1.1, 0.85), (0.4, 0.3, 0.02), "box"),
     "anesthesia_equipment": ((-1.7, 0.7, 0.9), (0.25, 0.25, 0.45), "box"),
     "health_monitor": ((-1.7, -0.6, 1.5), (0.2, 0.05, 0.15), "box"),
