@@ -23,3 +23,15 @@ def require(module: str, package: str, feature: str) -> ModuleType:
             f"{feature} needs {package}, which is not installed: "
             f"pip install 'orgraph[{MEDIA_EXTRA}]' (the optional `{MEDIA_EXTRA}` extra)"
         ) from None
+
+
+PILLOW = ("PIL.Image", "Pillow")
+IMAGEIO_FFMPEG = ("imageio_ffmpeg", "imageio-ffmpeg")
+RERUN = ("rerun", "rerun-sdk")
+
+
+def require_all(feature: str, *needs: tuple[str, str]) -> None:
+    """Check up front that every (module, package) a command needs imports, before it
+    writes anything."""
+    for module, package in needs:
+        require(module, package, feature)

@@ -89,6 +89,9 @@ def _jobs(args: argparse.Namespace) -> list[tuple[str, int, int, Path]]:
 def run(args: argparse.Namespace) -> int:
     from loader.cube_lut import load_cube
     from loader.media_clip import ClipOptions, write_clip
+    from loader.optional_deps import IMAGEIO_FFMPEG, PILLOW, require_all
+
+    require_all("orgraph clip", IMAGEIO_FFMPEG, PILLOW)
 
     if args.tile_width < 16 or args.tile_width > 4096:
         raise ConfigError(f"--tile-width must be in 16..4096, got {args.tile_width}")

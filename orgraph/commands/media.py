@@ -50,6 +50,9 @@ def describe(args: argparse.Namespace) -> dict[str, Any]:
     """Write the frame's files and return the --json object."""
     from loader.media_export import export_frame
     from loader.media_frame import read_frame_media
+    from loader.optional_deps import PILLOW, require_all
+
+    require_all("orgraph media", PILLOW)
 
     with open_store(settings_from_args(args)) as store:
         source = take_source(store, args.take, args.media_root)

@@ -95,6 +95,9 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from loader.optional_deps import PILLOW, RERUN, require_all
+
+    require_all("orgraph rerun", RERUN, PILLOW)
     if args.serve:
         return _serve(args)
     if args.save.suffix.lower() != ".rrd":

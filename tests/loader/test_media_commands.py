@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -379,3 +380,34 @@ def test_media_json_through_neo4j(loaded, neo4j_settings, elsewhere, capsys, mon
     truth = _truth(result, "MISS/1/1")
     assert sorted(map(tuple, got["triplets"])) == sorted(set(truth.annotations[12]))
     assert got["audio"]["samples"] == 3200 and got["point_cloud"]["points"] == 256
+
+
+@pytest.mark.parametrize(
+    ("module", "argv"),
+    [
+        ("imageio_ffmpeg", ["clip", "MISS/1/1", "--from", "0", "--to", "2", "x.mp4"]),
+        ("rerun", ["rerun", "MISS/1/1", "--to", "2", "--save", "x.rrd"]),
+        ("PIL.Image", ["media", "MISS/1/1", "--frame", "1"]),
+    ],
+)
+def test_missing_media_extra_is_one_line(loaded, elsewhere, capsys, monkeypatch, module, argv):
+    _, db = loaded
+    monkeypatch.setitem(sys.modules, module, None)  # import now raises ImportError
+    assert main([*argv, "--db", str(db)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and "orgraph[media]" in err and "\n" not in err
+    assert not any(elsewhere.glob("x.*"))
+
+
+def test_the_rest_works_without_the_media_extra(elsewhere, monkeypatch):
+    for module in ("imageio_ffmpeg", "rerun", "PIL", "PIL.Image", "PIL.ImageDraw"):
+        monkeypatch.setitem(sys.modules, module, None)
+    for name in [m for m in sys.modules if m.startswith(("orgraph.commands", "loader.media"))]:
+        monkeypatch.delitem(sys.modules, name)  # import the commands afresh, without the extra
+    from orgraph.cli import build_parser
+    from orgraph.cli import main as fresh_main
+
+    assert "clip" in build_parser().format_help()
+    assert fresh_main(["synth", "s", "--scale", "tiny", "--no-rgb", "--quiet"]) == 0
+    with EgoExOR(sorted((elsewhere / "s").glob("miss_*.h5"))) as reader:
+        assert reader.media("MISS/1/1").audio_snippet(0).shape == (3200, 2)
