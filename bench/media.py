@@ -23,14 +23,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from loader.media_clip import write_clip  # noqa: E402
-from loader.media_frame import read_frame_media  # noqa: E402
-from loader.media_rerun import export_rerun  # noqa: E402
-from loader.reader import EgoExOR  # noqa: E402
-from loader.synth import writer  # noqa: E402
-from loader.synth.scales import TakeSpec  # noqa: E402
-from loader.synth.sensors import SensorOptions  # noqa: E402
-from loader.synth.take import generate_take  # noqa: E402
+from orgraph.loader.media_clip import write_clip  # noqa: E402
+from orgraph.loader.media_frame import read_frame_media  # noqa: E402
+from orgraph.loader.media_rerun import export_rerun  # noqa: E402
+from orgraph.loader.reader import EgoExOR  # noqa: E402
+from orgraph.loader.synth import writer  # noqa: E402
+from orgraph.loader.synth.scales import TakeSpec  # noqa: E402
+from orgraph.loader.synth.sensors import SensorOptions  # noqa: E402
+from orgraph.loader.synth.take import generate_take  # noqa: E402
 
 KEY = "MISS/1/1"
 GROUP = "data/MISS/1/take/1"

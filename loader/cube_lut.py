@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.errors import DataFormatError
+from orgraph.core.errors import DataFormatError
 
 MAX_3D_SIZE = 256
 MAX_1D_SIZE = 65536

@@ -11,18 +11,18 @@ from __future__ import annotations
 import h5py
 import numpy as np
 
-from core.errors import DataFormatError, UnknownNameError
-from core.vocabulary import (
+from orgraph.core.errors import DataFormatError, UnknownNameError
+from orgraph.core.vocabulary import (
     BLANK_CAMERA_ID,
     CAMERA_TYPE_NAMES,
     EGO_ROLES,
     GAZE_OFFSET,
     gaze_offset_applies,
 )
-from loader import media_optional as opt
-from loader.h5_util import get_node, h5_errors, where
-from loader.media_optional import AudioInfo, PointCloud
-from loader.model import TakeInfo
+from orgraph.loader import media_optional as opt
+from orgraph.loader.h5_util import get_node, h5_errors, where
+from orgraph.loader.media_optional import AudioInfo, PointCloud
+from orgraph.loader.model import TakeInfo
 
 RGB = "frames/rgb"
 GAZE = "eye_gaze/coordinates"

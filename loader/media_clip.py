@@ -16,14 +16,14 @@ from pathlib import Path
 
 import numpy as np
 
-from core.errors import OrgraphError
-from core.vocabulary import FPS
-from loader import media_draw
-from loader.cube_lut import CubeLut
-from loader.media import TakeMedia
-from loader.media_formats import write_wav
-from loader.media_frame import FrameMedia, read_frame_media
-from loader.optional_deps import require
+from orgraph.core.errors import OrgraphError
+from orgraph.core.vocabulary import FPS
+from orgraph.loader import media_draw
+from orgraph.loader.cube_lut import CubeLut
+from orgraph.loader.media import TakeMedia
+from orgraph.loader.media_formats import write_wav
+from orgraph.loader.media_frame import FrameMedia, read_frame_media
+from orgraph.loader.optional_deps import require
 
 Triplet = tuple[str, str, str]
 CAPTION_LINES = 9

@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from loader.media_frame import FrameMedia
-from loader.optional_deps import require
+from orgraph.loader.media_frame import FrameMedia
+from orgraph.loader.optional_deps import require
 
 GAZE_COLOUR = (255, 40, 40)
 HAND_COLOURS = ((0, 220, 255), (255, 220, 0), (255, 255, 255))

@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from loader import media_draw
-from loader.media_formats import write_ply, write_wav
-from loader.media_frame import FrameMedia
+from orgraph.loader import media_draw
+from orgraph.loader.media_formats import write_ply, write_wav
+from orgraph.loader.media_frame import FrameMedia
 
 AUDIO_FILE = "audio.wav"
 CLOUD_FILE = "point_cloud.ply"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from loader.media_optional import PointCloud
+from orgraph.loader.media_optional import PointCloud
 
 
 def pcm16(samples: np.ndarray) -> np.ndarray:

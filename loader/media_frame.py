@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.errors import UnknownNameError
-from core.vocabulary import EGO_ROLES, FPS
-from loader.media import TakeMedia
-from loader.media_optional import AudioInfo, PointCloud
+from orgraph.core.errors import UnknownNameError
+from orgraph.core.vocabulary import EGO_ROLES, FPS
+from orgraph.loader.media import TakeMedia
+from orgraph.loader.media_optional import AudioInfo, PointCloud
 
 
 @dataclass

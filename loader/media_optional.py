@@ -14,9 +14,9 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from core.errors import DataFormatError
-from core.vocabulary import FPS
-from loader.h5_util import as_text, h5_errors, where
+from orgraph.core.errors import DataFormatError
+from orgraph.core.vocabulary import FPS
+from orgraph.loader.h5_util import as_text, h5_errors, where
 
 WAVEFORM = "audio/waveform"
 SNIPPETS = "audio/snippets"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from core.errors import DataFormatError
+from orgraph.core.errors import DataFormatError
 
 MEDIA_ROOT_ENV = "ORGRAPH_MEDIA_ROOT"
 

@@ -23,11 +23,11 @@ from typing import Any
 
 import numpy as np
 
-from core.vocabulary import EGO_ROLES, FPS
-from loader.media import TakeMedia
-from loader.media_draw import GAZE_COLOUR, HAND_COLOURS
-from loader.media_frame import FrameMedia, read_frame_media
-from loader.optional_deps import require
+from orgraph.core.vocabulary import EGO_ROLES, FPS
+from orgraph.loader.media import TakeMedia
+from orgraph.loader.media_draw import GAZE_COLOUR, HAND_COLOURS
+from orgraph.loader.media_frame import FrameMedia, read_frame_media
+from orgraph.loader.optional_deps import require
 
 Triplet = tuple[str, str, str]
 APPLICATION_ID = "orgraph"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from core.errors import ConfigError
+from orgraph.core.errors import ConfigError
 
 MEDIA_EXTRA = "media"
 

@@ -23,7 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
 
-from core.errors import ConfigError, OrgraphError
+from orgraph.core.errors import ConfigError, OrgraphError
 
 HOST = "127.0.0.1"
 _FONT_LINKS = re.compile(r"<link[^>]*fonts\.(googleapis|gstatic)\.com[^>]*/?>\s*", re.S)

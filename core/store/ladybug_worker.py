@@ -58,7 +58,7 @@ def _watch_parent(parent: int) -> None:
 
 
 def _answer(store: Any, request: tuple[Any, ...]) -> tuple[Any, ...]:
-    from core.errors import StoreError
+    from orgraph.core.errors import StoreError
 
     cypher, params, timeout, row_limit = request
     try:
@@ -77,8 +77,8 @@ def main(db_dir: str) -> int:
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray engine output -> stderr
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
-    from core.errors import OrgraphError
-    from core.store.ladybug_store import LadybugStore
+    from orgraph.core.errors import OrgraphError
+    from orgraph.core.store.ladybug_store import LadybugStore
 
     try:
         store = LadybugStore(Path(db_dir), read_only=True)

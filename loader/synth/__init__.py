@@ -3,9 +3,9 @@
 See loader/synth/README.md for what is modelled and the choices made.
 """
 
-from loader.synth.api import SynthResult, check_rgb, generate
-from loader.synth.scales import SCALES
-from loader.synth.sensors import SensorOptions
-from loader.synth.take import SynthTake
+from orgraph.loader.synth.api import SynthResult, check_rgb, generate
+from orgraph.loader.synth.scales import SCALES
+from orgraph.loader.synth.sensors import SensorOptions
+from orgraph.loader.synth.take import SynthTake
 
 __all__ = ["SCALES", "SensorOptions", "SynthResult", "SynthTake", "check_rgb", "generate"]

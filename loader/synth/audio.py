@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.vocabulary import EGO_ROLES, ENTITY_INDEX, FPS, RELATION_INDEX
-from loader.synth.workflow import Rows
+from orgraph.core.vocabulary import EGO_ROLES, ENTITY_INDEX, FPS, RELATION_INDEX
+from orgraph.loader.synth.workflow import Rows
 
 SAMPLE_RATE = 48_000
 SAMPLES_PER_FRAME = int(SAMPLE_RATE / FPS)

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.vocabulary import ENTITIES, ENTITY_INDEX, RELATION_INDEX, entity_kind
-from loader.synth.media import ENTITY_COLOURS
-from loader.synth.workflow import Rows
+from orgraph.core.vocabulary import ENTITIES, ENTITY_INDEX, RELATION_INDEX, entity_kind
+from orgraph.loader.synth.media import ENTITY_COLOURS
+from orgraph.loader.synth.workflow import Rows
 
 ROOM = np.array([[-3.0, -3.0, 0.0], [3.0, 3.0, 2.6]])
 """Bounding box (min, max) of the room."""

@@ -13,10 +13,10 @@ from dataclasses import dataclass, replace
 import h5py
 import numpy as np
 
-from core.errors import ConfigError
-from loader.synth import audio as sound_model
-from loader.synth import cloud
-from loader.synth.workflow import Rows
+from orgraph.core.errors import ConfigError
+from orgraph.loader.synth import audio as sound_model
+from orgraph.loader.synth import cloud
+from orgraph.loader.synth.workflow import Rows
 
 AUDIO = "audio"
 POINT_CLOUD = "point_cloud"

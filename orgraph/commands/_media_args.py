@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.errors import DataFormatError, UnknownNameError
-from core.store import GraphStore
-from loader.media import TakeMedia
-from loader.media_paths import MEDIA_ROOT_ENV, locate, media_root
-from loader.reader import EgoExOR
 from orgraph.commands._store_args import add_store_args
-from queries import browse
-from queries.catalog import run_query
+from orgraph.core.errors import DataFormatError, UnknownNameError
+from orgraph.core.store import GraphStore
+from orgraph.loader.media import TakeMedia
+from orgraph.loader.media_paths import MEDIA_ROOT_ENV, locate, media_root
+from orgraph.loader.reader import EgoExOR
+from orgraph.queries import browse
+from orgraph.queries.catalog import run_query
 
 Triplet = tuple[str, str, str]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from core.errors import DataFormatError
+from orgraph.core.errors import DataFormatError
 
 FORMAT = "orgraph-moments"
 VERSION = 1

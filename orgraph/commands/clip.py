@@ -7,8 +7,6 @@ import sys
 import time
 from pathlib import Path
 
-from core.errors import ConfigError
-from core.store import open_store
 from orgraph.commands._media_args import (
     add_media_args,
     check_frames,
@@ -17,6 +15,8 @@ from orgraph.commands._media_args import (
     triplets,
 )
 from orgraph.commands._store_args import settings_from_args
+from orgraph.core.errors import ConfigError
+from orgraph.core.store import open_store
 
 
 class _Intermixed(argparse.ArgumentParser):
@@ -87,9 +87,9 @@ def _jobs(args: argparse.Namespace) -> list[tuple[str, int, int, Path]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from loader.cube_lut import load_cube
-    from loader.media_clip import ClipOptions, write_clip
-    from loader.optional_deps import IMAGEIO_FFMPEG, PILLOW, require_all
+    from orgraph.loader.cube_lut import load_cube
+    from orgraph.loader.media_clip import ClipOptions, write_clip
+    from orgraph.loader.optional_deps import IMAGEIO_FFMPEG, PILLOW, require_all
 
     require_all("orgraph clip", IMAGEIO_FFMPEG, PILLOW)
 

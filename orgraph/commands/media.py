@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from core.store import open_store
 from orgraph.commands._media_args import (
     add_media_args,
     check_frames,
@@ -16,6 +15,7 @@ from orgraph.commands._media_args import (
     triplets,
 )
 from orgraph.commands._store_args import settings_from_args
+from orgraph.core.store import open_store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -48,9 +48,9 @@ def default_out(take: str, frame: int) -> Path:
 
 def describe(args: argparse.Namespace) -> dict[str, Any]:
     """Write the frame's files and return the --json object."""
-    from loader.media_export import export_frame
-    from loader.media_frame import read_frame_media
-    from loader.optional_deps import PILLOW, require_all
+    from orgraph.loader.media_export import export_frame
+    from orgraph.loader.media_frame import read_frame_media
+    from orgraph.loader.optional_deps import PILLOW, require_all
 
     require_all("orgraph media", PILLOW)
 

@@ -8,8 +8,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from core.errors import ConfigError, OrgraphError
-from core.store import open_store
 from orgraph.commands._media_args import (
     add_media_args,
     check_frames,
@@ -19,6 +17,8 @@ from orgraph.commands._media_args import (
     triplets,
 )
 from orgraph.commands._store_args import settings_from_args
+from orgraph.core.errors import ConfigError, OrgraphError
+from orgraph.core.store import open_store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _record(args: argparse.Namespace, path: Path) -> None:
-    from loader.media_rerun import export_rerun
+    from orgraph.loader.media_rerun import export_rerun
 
     with open_store(settings_from_args(args)) as store:
         source = take_source(store, args.take, args.media_root)
@@ -68,7 +68,7 @@ def _record(args: argparse.Namespace, path: Path) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from loader.rerun_viewer import serve
+    from orgraph.loader.rerun_viewer import serve
 
     for name in ("web_port", "grpc_port"):
         if not 1 <= getattr(args, name) <= 65535:
@@ -95,7 +95,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from loader.optional_deps import PILLOW, RERUN, require_all
+    from orgraph.loader.optional_deps import PILLOW, RERUN, require_all
 
     require_all("orgraph rerun", RERUN, PILLOW)
     if args.serve:

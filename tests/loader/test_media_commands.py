@@ -16,11 +16,11 @@ import imageio_ffmpeg
 import numpy as np
 import pytest
 
-from core.store import open_store
-from loader.media_formats import read_ply, read_wav
-from loader.reader import EgoExOR
-from loader.synth import SynthResult, generate
 from orgraph.cli import main
+from orgraph.core.store import open_store
+from orgraph.loader.media_formats import read_ply, read_wav
+from orgraph.loader.reader import EgoExOR
+from orgraph.loader.synth import SynthResult, generate
 from tests.loader.rrd_counts import rrd_counts
 
 
@@ -58,7 +58,7 @@ def _truth(result: SynthResult, key: str):
 
 def test_load_stores_absolute_paths(loaded):
     result, db = loaded
-    from core.settings import Settings
+    from orgraph.core.settings import Settings
 
     with open_store(Settings(backend="embedded", db=db)) as store:
         files = store.query("MATCH (t:Take) RETURN DISTINCT t.file AS f")["f"].tolist()
@@ -203,9 +203,9 @@ def test_clip_has_the_frames_the_rate_and_the_audio(loaded, elsewhere):
 
 
 def test_clip_lut_colours_only_the_external_views(loaded):
-    from loader.cube_lut import load_cube, write_cube
-    from loader.media_clip import ClipOptions, _Frames
-    from loader.media_frame import read_frame_media
+    from orgraph.loader.cube_lut import load_cube, write_cube
+    from orgraph.loader.media_clip import ClipOptions, _Frames
+    from orgraph.loader.media_frame import read_frame_media
 
     result, _ = loaded
     g = np.linspace(0.0, 1.0, 9)
@@ -249,8 +249,8 @@ def test_clips_for_a_moment_set(loaded, elsewhere, capsys):
 
 
 def test_rerun_recording_read_back_and_counted(loaded, elsewhere):
-    from core.settings import Settings
-    from gnn.writeback import write_predictions
+    from orgraph.core.settings import Settings
+    from orgraph.gnn.writeback import write_predictions
 
     result, db = loaded
     truth = _truth(result, "MISS/1/1")
@@ -368,7 +368,7 @@ def test_rerun_serve_is_local_and_offline(loaded, elsewhere):
 @pytest.mark.neo4j
 def test_media_json_through_neo4j(loaded, neo4j_settings, elsewhere, capsys, monkeypatch):
     """The same pointer and triplets through the Neo4j backend's --backend/--uri options."""
-    from loader.load import LoadOptions, load
+    from orgraph.loader.load import LoadOptions, load
 
     result, _ = loaded
     monkeypatch.setenv("NEO4J_USER", neo4j_settings.neo4j_user)
@@ -402,7 +402,9 @@ def test_missing_media_extra_is_one_line(loaded, elsewhere, capsys, monkeypatch,
 def test_the_rest_works_without_the_media_extra(elsewhere, monkeypatch):
     for module in ("imageio_ffmpeg", "rerun", "PIL", "PIL.Image", "PIL.ImageDraw"):
         monkeypatch.setitem(sys.modules, module, None)
-    for name in [m for m in sys.modules if m.startswith(("orgraph.commands", "loader.media"))]:
+    for name in [
+        m for m in sys.modules if m.startswith(("orgraph.commands", "orgraph.loader.media"))
+    ]:
         monkeypatch.delitem(sys.modules, name)  # import the commands afresh, without the extra
     from orgraph.cli import build_parser
     from orgraph.cli import main as fresh_main

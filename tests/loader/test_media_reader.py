@@ -11,15 +11,15 @@ import h5py
 import numpy as np
 import pytest
 
-from core.errors import DataFormatError
-from core.vocabulary import ENTITY_INDEX
-from loader.media_frame import read_frame_media
-from loader.reader import EgoExOR
-from loader.synth import SensorOptions, SynthResult, generate
-from loader.synth.audio import SAMPLES_PER_FRAME, make_sound
-from loader.synth.cloud import STATIONS
-from loader.synth.media import ENTITY_COLOURS
-from loader.synth.workflow import build_take
+from orgraph.core.errors import DataFormatError
+from orgraph.core.vocabulary import ENTITY_INDEX
+from orgraph.loader.media_frame import read_frame_media
+from orgraph.loader.reader import EgoExOR
+from orgraph.loader.synth import SensorOptions, SynthResult, generate
+from orgraph.loader.synth.audio import SAMPLES_PER_FRAME, make_sound
+from orgraph.loader.synth.cloud import STATIONS
+from orgraph.loader.synth.media import ENTITY_COLOURS
+from orgraph.loader.synth.workflow import build_take
 
 
 @pytest.fixture(scope="module")
