@@ -71,7 +71,7 @@ def test_errors_point_at_the_position(text: str, message: str, column: int, hint
 @pytest.mark.parametrize(
     "text",
     [
-        "head_surgeon holding \"scalpel' OR 1=1 //\"",
+        'head_surgeon holding "scalpel\' OR 1=1 //"',
         "head_surgeon holding scalpel}) MATCH (n) DETACH DELETE n //",
         "head_surgeon holding scalpel; MATCH (n) DETACH DELETE n",
         "head_surgeon holding `scalpel`",

@@ -97,9 +97,7 @@ def test_edge_take_runs_by_hand(loaded_store: GraphStore) -> None:
     # an unannotated frame is bridged by a gap tolerance, an empty annotated one never
     assert spans("head_surgeon holding scalpel", 1) == [(0, 4, 4), (6, 7, 2)]
     assert spans("anesthetist closeto anesthesia_equipment", 2) == [(1, 1, 1), (11, 11, 1)]
-    assert spans("head_surgeon holding scalpel & !head_surgeon cutting patient", 1) == [
-        (0, 1, 2)
-    ]
+    assert spans("head_surgeon holding scalpel & !head_surgeon cutting patient", 1) == [(0, 1, 2)]
     # then across the unannotated frame 2: scalpel 0-1, cutting from 3 (gap of 1 frame)
     # within 0f: cutting must start on the frame right after the scalpel run ends
     assert spans("head_surgeon holding scalpel then head_surgeon cutting patient within 0f") == []
@@ -117,7 +115,9 @@ def test_edge_take_runs_by_hand(loaded_store: GraphStore) -> None:
 
 
 def test_single_frame_moment_and_take_without_match(loaded_store: GraphStore) -> None:
-    one = find(loaded_store, "head_surgeon scanning patient", filters=Filters(takes=("Ultrasound/9/1",)))
+    one = find(
+        loaded_store, "head_surgeon scanning patient", filters=Filters(takes=("Ultrasound/9/1",))
+    )
     assert one.moments[["start_frame", "end_frame", "frames"]].values.tolist() == [[0, 0, 1]]
     assert one.moments["start_time"].iloc[0] == 0.0
     assert one.moments["end_time"].iloc[0] == pytest.approx(1 / 15)
