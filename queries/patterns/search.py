@@ -19,7 +19,7 @@ from core.vocabulary import ENTITIES, ENTITY_INDEX
 from queries.patterns import algebra
 from queries.patterns.ast import EPSILON, Pattern, Step, Term
 from queries.patterns.compiler import TAKES_CYPHER, can_push_span, min_span, term_query
-from queries.patterns.filters import Filters, select_takes
+from queries.patterns.filters import Filters, normalised, select_takes
 from queries.patterns.parser import parse
 
 MOMENT_COLUMNS = [
@@ -44,6 +44,8 @@ class FindResult:
     filters: Filters = field(default_factory=Filters)
     gap_tolerance: int = 0
     total: int = 0
+    takes_matched: int = 0
+    """Takes with at least one moment (before any limit)."""
 
     @property
     def cypher(self) -> str:
@@ -58,7 +60,9 @@ class FindResult:
 class _Search:
     """One evaluation of a parsed pattern on one store."""
 
-    def __init__(self, store: GraphStore, pattern: Pattern, takes: pd.DataFrame, gap: int) -> None:
+    def __init__(
+        self, store: GraphStore, pattern: Pattern, takes: pd.DataFrame, gap: int, every_take: bool
+    ) -> None:
         self.store = store
         self.pattern = pattern
         self.takes = takes.reset_index(drop=True)
@@ -67,17 +71,28 @@ class _Search:
         self.push_span = bool((self.takes["gap_tolerance"] == gap).all())
         self.statements: list[tuple[str, dict[str, Any]]] = []
         self.alive: list[str] = list(self.takes["take"])
+        self.every_take = every_take
+        self.fetched: dict[tuple, tuple[set[str], pd.DataFrame]] = {}
 
     def takes_of(self, runs: pd.DataFrame) -> list[str]:
         """The keys of the takes that still have runs (later reads skip the others)."""
         return sorted(self.takes["take"].iloc[np.unique(runs["take"])]) if len(runs) else []
 
     def candidates(self, term: Term, span: int | None) -> pd.DataFrame:
-        """The term's intervals as a run table, read from the store."""
-        query = term_query(term, self.alive, span)
+        """The term's intervals as a run table, read from the store (once per triplet)."""
+        alive = set(self.alive)
+        slots = (term.subject, term.relation, term.object)
+        key = (*((s.kind, s.value) for s in slots), span)
+        if key in self.fetched and alive <= self.fetched[key][0]:
+            table = self.fetched[key][1]
+            return table[table["take"].isin([self.code[t] for t in alive])]
+        narrow = None if self.every_take and len(alive) == len(self.takes) else self.alive
+        query = term_query(term, narrow, span)
         self.statements.append((query.cypher, query.params))
         rows = self.store.query(query.cypher, query.params, row_limit=None)
-        return _run_table(rows, term, query.returns_subject, query.returns_object, self.code)
+        table = _run_table(rows, term, query.returns_subject, query.returns_object, self.code)
+        self.fetched[key] = (alive, table)
+        return table
 
     def step_runs(self, step: Step) -> tuple[pd.DataFrame, list[str]]:
         """Maximal runs of one step, per binding of its variables."""
@@ -191,16 +206,16 @@ def find(
 ) -> FindResult:
     """The moments of `pattern` in the store (all takes unless `filters` narrow them)."""
     parsed = parse(pattern) if isinstance(pattern, str) else pattern
-    filters = filters or Filters()
+    filters = normalised(filters or Filters())
     takes_df = store.query(TAKES_CYPHER, {}, row_limit=None)
     takes, gap = select_takes(takes_df, filters, gap_tolerance)
     if takes.empty:
         moments = pd.DataFrame(columns=MOMENT_COLUMNS)
         return FindResult(parsed.text, moments, [(TAKES_CYPHER, {})], filters, gap, 0)
-    search = _Search(store, parsed, takes, gap)
+    search = _Search(store, parsed, takes, gap, every_take=len(takes) == len(takes_df))
     search.statements.append((TAKES_CYPHER, {}))
     moments = search.moments()
-    total = len(moments)
+    total, matched = len(moments), int(moments["take"].nunique()) if len(moments) else 0
     if limit is not None:
         moments = moments.head(limit)
-    return FindResult(parsed.text, moments, search.statements, filters, gap, total)
+    return FindResult(parsed.text, moments, search.statements, filters, gap, total, matched)
