@@ -131,14 +131,15 @@ def load(path: Path) -> MomentSet:
         raise DataFormatError(f"{path}: not a moment-set JSON file ({exc})") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise DataFormatError(
-            f"{path}: not a moment set (expected \"format\": \"{FORMAT}\"; "
+            f'{path}: not a moment set (expected "format": "{FORMAT}"; '
             "make one with `orgraph find PATTERN --save FILE`)"
         )
     if data.get("version") != VERSION:
-        raise DataFormatError(f"{path}: moment-set version {data.get('version')!r} is not {VERSION}")
+        version = data.get("version")
+        raise DataFormatError(f"{path}: moment-set version {version!r} is not {VERSION}")
     moments = data.get("moments")
     if not isinstance(moments, list):
-        raise DataFormatError(f"{path}: \"moments\" must be a list")
+        raise DataFormatError(f'{path}: "moments" must be a list')
     checked = [_check_moment(i, m, str(path)) for i, m in enumerate(moments)]
     return MomentSet(
         pattern=str(data.get("pattern", "")),

@@ -97,8 +97,10 @@ def run(args: argparse.Namespace) -> int:
     if args.show_cypher:
         for text, params in result.statements:
             print(f"{text};\n// params: {json.dumps(params)}\n", file=sys.stderr)
-    steps = result.pattern.count(" then ") + 1 if result.moments.empty else max(
-        len(s) for s in result.moments["steps"]
+    steps = (
+        result.pattern.count(" then ") + 1
+        if result.moments.empty
+        else max(len(s) for s in result.moments["steps"])
     )
     if args.format == "json":
         print(_json(result, args.limit))
