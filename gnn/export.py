@@ -23,7 +23,6 @@ from core.store import GraphStore
 from core.vocabulary import ENTITIES, RELATIONS, SPLITS
 from gnn.features import FEATURE_VERSION, N_FEATURES, layout_description, role_signals
 from gnn.graphs import NONE_LABEL, frame_graph
-from gnn.subset import Subset, load_subset
 from gnn.store_read import (
     TakeRow,
     graph_fingerprint,
@@ -31,6 +30,7 @@ from gnn.store_read import (
     read_take_triplets,
     read_takes,
 )
+from gnn.subset import Subset, load_subset
 from loader.reader import EgoExOR
 from loader.take_signals import RoleSignals, read_take_signals
 
