@@ -14,6 +14,7 @@ from core.errors import OrgraphError
 from dashboard import data
 from dashboard.context import run_page, settings
 from dashboard.graphs import result_graph
+from dashboard.moment_links import linked, moment_targets
 from queries.cypher_guard import WriteRefused
 
 EXAMPLE = "MATCH (f:Frame {key: $key})-[s:SHOWS]->(i:Interaction)\nRETURN f, s, i LIMIT 25"
@@ -64,7 +65,8 @@ def render() -> None:
     dot = result_graph(df)
     if dot is not None:
         st.graphviz_chart(dot)
-    st.dataframe(df.map(_cell), hide_index=True)
+    table, links = linked(df.map(_cell), targets=moment_targets(df))  # frame key or take+frame
+    st.dataframe(table, hide_index=True, column_config=links)
     st.download_button(
         "Download result (CSV)", df.to_csv(index=False), file_name="result.csv", mime="text/csv"
     )

@@ -42,11 +42,20 @@ def _set_pattern(text: str) -> None:
     st.session_state[PATTERN_KEY] = text
 
 
+def with_name(text: str, name: str) -> str:
+    """The pattern with `name` added: it completes the last word when that word begins it."""
+    words = text.split()
+    if words and name.startswith(words[-1].lower()) and words[-1].lower() != name:
+        words[-1] = name
+    else:
+        words.append(name)
+    return " ".join(words)
+
+
 def _append_name() -> None:
     name = st.session_state.get("se_name")
     if name and name != ANY:
-        current = st.session_state.get(PATTERN_KEY, "").rstrip()
-        st.session_state[PATTERN_KEY] = f"{current} {name}".strip()
+        st.session_state[PATTERN_KEY] = with_name(st.session_state.get(PATTERN_KEY, ""), name)
         st.session_state["se_name"] = ANY
 
 
@@ -159,13 +168,9 @@ def thumbnails(found: Found) -> None:
             col.info(f"{label}: {thumb}")
         else:
             col.image(thumb[1], caption=f"{label} ({thumb[0]})", width=THUMB_WIDTH)
-        col.button(
-            "Open ▸",
-            key=f"se_open_{i}",
-            on_click=open_frame,
-            args=(m["take"], int(m["start_frame"])),
-            help=frame_url(m["take"], int(m["start_frame"])),
-        )
+        target = (m["take"], int(m["start_frame"]))
+        if col.button("Open ▸", key=f"se_open_{i}", help=frame_url(*target)):
+            open_frame(*target)
 
 
 def downloads(pattern: str, found: Found) -> None:
@@ -197,7 +202,7 @@ def render() -> None:
     if not pattern:
         st.info("Type a pattern, or click an example above. See docs/patterns.md for the language.")
         return
-    st.query_params["q"] = pattern
+    st.query_params["q"] = st.session_state["_se_q"] = pattern  # only a new URL wins later
     try:
         found = search(pattern, takes, surgery, split, gap)
     except PatternError as exc:
