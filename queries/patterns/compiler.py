@@ -90,3 +90,7 @@ TAKES_CYPHER = (
     "t.annotated_frames AS annotated_frames ORDER BY take"
 )
 """Every take with what the search needs to filter by and to count time."""
+
+TRIM_CYPHER = "MATCH (f:Frame) WHERE f.key IN $keys AND f.annotated = true RETURN f.key AS key"
+"""Which of these frames are annotated (primary-key lookups; used only on takes loaded
+with a gap tolerance, where a negation can cut a run next to an unannotated frame)."""

@@ -18,7 +18,13 @@ from core.store import GraphStore
 from core.vocabulary import ENTITIES, ENTITY_INDEX
 from queries.patterns import algebra
 from queries.patterns.ast import EPSILON, Pattern, Step, Term
-from queries.patterns.compiler import TAKES_CYPHER, can_push_span, min_span, term_query
+from queries.patterns.compiler import (
+    TAKES_CYPHER,
+    TRIM_CYPHER,
+    can_push_span,
+    min_span,
+    term_query,
+)
 from queries.patterns.filters import Filters, normalised, select_takes
 from queries.patterns.parser import parse
 
@@ -117,6 +123,8 @@ class _Search:
         for term in step.negative:
             table = algebra.merge_runs(self.candidates(term, None), list(term.variables), 0)
             runs = algebra.subtract(runs, table, variables, list(term.variables))
+        if step.negative:
+            runs = self.trim(runs[runs["a_e"] > runs["a_s"]].reset_index(drop=True))
         runs = algebra.merge_runs(runs, variables, self.gap)
         if step.length is not None and len(runs):
             fps_per_run = self.takes["fps"].to_numpy()[runs["take"].to_numpy()]
@@ -124,6 +132,32 @@ class _Search:
             keep = step.length.accepts_array(span_frames, fps_per_run)
             runs = runs[keep].reset_index(drop=True)
         return runs, variables
+
+    def trim(self, runs: pd.DataFrame) -> pd.DataFrame:
+        """Runs whose ends a negation cut inside an interval that bridges unannotated frames
+        (takes loaded with --gap-tolerance g > 0) move to their nearest annotated frames."""
+        loaded = self.takes["gap_tolerance"].to_numpy()
+        if runs.empty or not (loaded > 0).any():
+            return runs
+        g = loaded[runs["take"].to_numpy()]
+        names = self.takes["take"].to_numpy()
+        keys: set[str] = set()
+        for t, s, e, k in zip(runs["take"], runs["start"], runs["end"], g, strict=True):
+            for f in (*range(s, min(s + k, e) + 1), *range(max(e - k, s), e + 1)):
+                keys.add(f"{names[t]}#{f}")
+        if not keys:
+            return runs
+        cypher = TRIM_CYPHER
+        self.statements.append((cypher, {"keys": sorted(keys)}))
+        found = self.store.query(cypher, {"keys": sorted(keys)}, row_limit=None)
+        annotated = set(found["key"])
+        starts, ends = runs["start"].to_numpy().copy(), runs["end"].to_numpy().copy()
+        for i, (t, s, e, k) in enumerate(zip(runs["take"], starts, ends, g, strict=True)):
+            inside = [f for f in range(s, e + 1) if f - s <= k or e - f <= k]
+            marked = [f for f in inside if f"{names[t]}#{f}" in annotated]
+            if marked:
+                starts[i], ends[i] = min(marked), max(marked)
+        return runs.assign(start=starts, end=ends)
 
     def moments(self) -> pd.DataFrame:
         """Every step in turn; `then` joins each step's runs onto the moments so far."""

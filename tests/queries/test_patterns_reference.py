@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.store import GraphStore
-from queries.patterns import Filters, find, parse
+from queries.patterns import FilterError, Filters, find, parse
 from tests.queries import pattern_reference as ref
 from tests.queries.reference import LoadUnit
 
@@ -135,3 +135,40 @@ def test_bindings_name_the_entities(loaded_store: GraphStore) -> None:
         ("head_surgeon", "curette"),
         ("assistant", "forceps"),
     }
+
+
+NEGATIONS = [
+    "head_surgeon holding scalpel & !head_surgeon cutting patient",
+    "?a closeto operating_table & !?a holding *",
+    "* * * & !head_surgeon holding scalpel",
+    "head_surgeon holding * & !* * patient then * * * & !head_surgeon * * within 5f",
+    "head_surgeon holding scalpel",
+    "?a holding ?x then ?b holding ?x within 2s",
+]
+
+
+@pytest.fixture(scope="module")
+def bridged_store(query_units, request, tmp_path_factory):
+    """The test dataset loaded with --gap-tolerance 1 (intervals bridge one unannotated frame)."""
+    from core.store import open_store
+    from loader.load import LoadOptions, load
+    from tests.support.stores import make_settings
+
+    settings = make_settings("embedded", request, tmp_path_factory.mktemp("bridged"))
+    with open_store(settings, read_only=False) as store:
+        for paths, splits in query_units:
+            load(store, LoadOptions(paths, splits, gap_tolerance=1), workers=1, progress=False)
+    with open_store(settings) as store:
+        yield store
+
+
+@pytest.mark.parametrize("pattern", NEGATIONS)
+def test_negation_on_a_graph_loaded_with_a_gap_tolerance(
+    bridged_store: GraphStore, scan_frames: dict, pattern: str
+) -> None:
+    for gap in (1, 2):
+        expected = ref.as_rows(ref.moments(parse(pattern), scan_frames, gap=gap))
+        assert found_rows(bridged_store, pattern, gap_tolerance=gap) == expected, gap
+    with pytest.raises(FilterError, match="below the 1"):
+        find(bridged_store, pattern, gap_tolerance=0)
+    assert find(bridged_store, pattern).gap_tolerance == 1  # default: as loaded
