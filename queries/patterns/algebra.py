@@ -28,19 +28,19 @@ def empty(variables: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: np.zeros(0, dtype=np.int64) for c in ["take", *variables, *RUN]})
 
 
-def _group_ids(df: pd.DataFrame, keys: list[str]) -> np.ndarray:
-    return df.groupby(keys, sort=True).ngroup().to_numpy(dtype=np.int64)
-
-
 def merge_runs(df: pd.DataFrame, variables: list[str], bridge: int) -> pd.DataFrame:
     """Union of the runs per key: overlapping or touching runs join, and runs with only
     unannotated frames between them join when there are at most `bridge` such frames."""
     keys = ["take", *variables]
     if df.empty:
         return empty(variables)
-    gid = _group_ids(df, keys)
-    order = np.lexsort((df["start"].to_numpy(), gid))
-    gid = gid[order]
+    key_cols = [df[k].to_numpy(np.int64) for k in keys]
+    order = np.lexsort((df["start"].to_numpy(), *reversed(key_cols)))
+    sorted_keys = [c[order] for c in key_cols]
+    changed = np.zeros(len(order), dtype=bool)
+    for c in sorted_keys:
+        changed[1:] |= c[1:] != c[:-1]
+    gid = np.cumsum(changed)
     s, e = df["start"].to_numpy()[order], df["end"].to_numpy()[order]
     a_s, a_e = df["a_s"].to_numpy()[order], df["a_e"].to_numpy()[order]
     band = gid * BAND
@@ -52,12 +52,12 @@ def merge_runs(df: pd.DataFrame, variables: list[str], bridge: int) -> pd.DataFr
     joins = (gap <= 0) | ((a_s[1:] == prev_ae) & (gap <= bridge))
     new[1:] = (gid[1:] != gid[:-1]) | ~joins
     first = np.flatnonzero(new)
-    out = df.iloc[order[first]][keys].reset_index(drop=True)
-    out["start"] = s[first]
-    out["a_s"] = a_s[first]
-    out["end"] = np.maximum.reduceat(e, first)
-    out["a_e"] = np.maximum.reduceat(a_e, first)
-    return out[[*keys, *RUN]]
+    columns = {k: c[first] for k, c in zip(keys, sorted_keys, strict=True)}
+    columns["start"] = s[first]
+    columns["end"] = np.maximum.reduceat(e, first)
+    columns["a_s"] = a_s[first]
+    columns["a_e"] = np.maximum.reduceat(a_e, first)
+    return pd.DataFrame(columns)
 
 
 def combine(

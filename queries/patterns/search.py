@@ -193,12 +193,13 @@ class _Search:
         out["start_time"] = out["start_frame"] / fps
         out["end_time"] = (out["end_frame"] + 1) / fps
         names = np.array(ENTITIES, dtype=object)
-        bound = {v: names[state[v].to_numpy(np.int64)] for v in variables}
-        out["bindings"] = [
-            {v: str(bound[v][i]) for v in sorted(variables)} for i in range(len(out))
-        ]
-        steps = [state[[f"s{k}", f"e{k}"]].to_numpy(np.int64) for k in range(n_steps)]
-        out["steps"] = [[[int(s[i, 0]), int(s[i, 1])] for s in steps] for i in range(len(out))]
+        order = sorted(variables)
+        values = [names[state[v].to_numpy(np.int64)].tolist() for v in order]
+        rows = zip(*values, strict=True) if order else ([] for _ in range(len(out)))
+        out["bindings"] = [dict(zip(order, row, strict=True)) for row in rows]
+        cols = [c for k in range(n_steps) for c in (f"s{k}", f"e{k}")]
+        steps = state[cols].to_numpy(np.int64).reshape(len(out), n_steps, 2)
+        out["steps"] = steps.tolist()
         return out.reset_index(drop=True)
 
 
@@ -223,12 +224,17 @@ def _run_table(
         }
     )
     out["a_e"] = out["a_s"] + flat["held"].astype(np.int64)
-    lookup = np.vectorize(ENTITY_INDEX.__getitem__, otypes=[np.int64])
     if with_subject:
-        out[term.subject.value] = lookup(np.concatenate(rows["subjects"].map(np.asarray).to_list()))
+        out[term.subject.value] = _entity_codes(rows["subjects"])
     if with_object:
-        out[term.object.value] = lookup(np.concatenate(rows["objects"].map(np.asarray).to_list()))
+        out[term.object.value] = _entity_codes(rows["objects"])
     return out[["take", *tvars, *algebra.RUN]]
+
+
+def _entity_codes(lists: pd.Series) -> np.ndarray:
+    """Entity names (lists per take) as indices into ENTITIES."""
+    flat = [name for names in lists for name in names]
+    return np.fromiter((ENTITY_INDEX[n] for n in flat), dtype=np.int64, count=len(flat))
 
 
 def find(
