@@ -78,26 +78,27 @@ class _Search:
         self.statements: list[tuple[str, dict[str, Any]]] = []
         self.alive: list[str] = list(self.takes["take"])
         self.every_take = every_take
-        self.fetched: dict[tuple, tuple[set[str], pd.DataFrame]] = {}
+        self.fetched: dict[tuple, tuple[set[str], pd.DataFrame, Term]] = {}
 
     def takes_of(self, runs: pd.DataFrame) -> list[str]:
         """The keys of the takes that still have runs (later reads skip the others)."""
         return sorted(self.takes["take"].iloc[np.unique(runs["take"])]) if len(runs) else []
 
     def candidates(self, term: Term, span: int | None) -> pd.DataFrame:
-        """The term's intervals as a run table, read from the store (once per triplet)."""
+        """The term's intervals as a run table, read from the store once per triplet shape
+        (`?a holding ?x` and `?b holding ?x` share one read, renamed)."""
         alive = set(self.alive)
-        slots = (term.subject, term.relation, term.object)
-        key = (*((s.kind, s.value) for s in slots), span)
+        key = _shape(term, span)
         if key in self.fetched and alive <= self.fetched[key][0]:
-            table = self.fetched[key][1]
-            return table[table["take"].isin([self.code[t] for t in alive])]
+            _, table, seen = self.fetched[key]
+            table = table[table["take"].isin([self.code[t] for t in alive])]
+            return table.rename(columns=_renaming(seen, term))
         narrow = None if self.every_take and len(alive) == len(self.takes) else self.alive
         query = term_query(term, narrow, span)
         self.statements.append((query.cypher, query.params))
         rows = self.store.query(query.cypher, query.params, row_limit=None)
         table = _run_table(rows, term, query.returns_subject, query.returns_object, self.code)
-        self.fetched[key] = (alive, table)
+        self.fetched[key] = (alive, table, term)
         return table
 
     def step_runs(self, step: Step) -> tuple[pd.DataFrame, list[str]]:
@@ -201,6 +202,19 @@ class _Search:
         steps = state[cols].to_numpy(np.int64).reshape(len(out), n_steps, 2)
         out["steps"] = steps.tolist()
         return out.reset_index(drop=True)
+
+
+def _shape(term: Term, span: int | None) -> tuple:
+    """What a triplet's read depends on: names, wildcards, where variables repeat, span."""
+    slots = (term.subject, term.relation, term.object)
+    same = term.subject.kind == "var" and term.subject.value == term.object.value
+    return (*((s.kind, s.value if s.kind == "name" else "") for s in slots), same, span)
+
+
+def _renaming(seen: Term, term: Term) -> dict[str, str]:
+    """Variable columns of a read made for `seen`, renamed for `term` (same shape)."""
+    pairs = ((seen.subject, term.subject), (seen.object, term.object))
+    return {a.value: b.value for a, b in pairs if a.kind == "var"}
 
 
 def _run_table(
