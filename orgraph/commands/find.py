@@ -31,10 +31,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "find",
         help="find the moments where a scene-graph pattern holds",
-        description="Search the scene graph for a situation: triplets joined by & (same "
-        "frames), negated with !, a length with `for >= 3s`, a sequence with `A then B within "
-        "2s`. Names may be canonical or raw file spellings, * for any, ?x for a variable. "
-        "See docs/patterns.md.",
+        description="Search the scene graph for a situation: triplets joined by & (same\n"
+        "frames), negated with !, a length with `for >= 3s`, a sequence with\n"
+        "`A then B within 2s`. Names may be canonical or raw file spellings, * for any,\n"
+        "?x for a variable. See docs/patterns.md for the language and the moment rule.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -93,7 +93,9 @@ class _Search:
             _, table, seen = self.fetched[key]
             table = table[table["take"].isin([self.code[t] for t in alive])]
             return table.rename(columns=_renaming(seen, term))
-        narrow = None if self.every_take and len(alive) == len(self.takes) else self.alive
+        # the take list also lets an index on (take, subject) serve a named subject
+        every = self.every_take and len(alive) == len(self.takes)
+        narrow = None if every and term.subject.kind != "name" else self.alive
         query = term_query(term, narrow, span)
         self.statements.append((query.cypher, query.params))
         rows = self.store.query(query.cypher, query.params, row_limit=None)
