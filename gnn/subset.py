@@ -37,6 +37,7 @@ class Subset:
 
     @property
     def fingerprint(self) -> str:
+        """Fingerprint of every take's ranges."""
         return hashlib.sha1(json.dumps(sorted(self.ranges.items())).encode()).hexdigest()[:16]
 
     def keep(self, take: str, frames: pd.DataFrame) -> pd.DataFrame:
@@ -48,6 +49,7 @@ class Subset:
         return frames[mask]
 
     def manifest(self) -> dict:
+        """What the export manifest records about the subset."""
         return {
             "file": self.file,
             "pattern": self.pattern,

@@ -53,6 +53,7 @@ class MomentSet:
         return out
 
     def to_json(self) -> dict[str, Any]:
+        """The file's JSON object."""
         return {
             "format": FORMAT,
             "version": VERSION,

@@ -117,12 +117,14 @@ def filters() -> tuple[tuple[str, ...], str | None, str | None, int | None]:
 
 
 def show_cypher(found: Found) -> None:
+    """The statements the search ran, with their parameters, on request."""
     with st.expander("Generated Cypher", expanded=False):
         for text, params in found.statements:
             st.code(f"{text}\n// params: {json.dumps(params)}", language="cypher")
 
 
 def results_table(found: Found) -> None:
+    """Every moment as a row, with its deep link first."""
     table = found.moments.drop(columns=["steps"]).copy()
     table["start_time"] = table["start_time"].round(3)
     table["end_time"] = table["end_time"].round(3)
@@ -174,6 +176,7 @@ def thumbnails(found: Found) -> None:
 
 
 def downloads(pattern: str, found: Found) -> None:
+    """The moments as CSV and as a moment-set file."""
     table = found.moments.copy()
     table["bindings"] = [json.dumps(b) for b in table["bindings"]]
     table["steps"] = [json.dumps(s) for s in table["steps"]]
@@ -197,6 +200,7 @@ def downloads(pattern: str, found: Found) -> None:
 
 
 def render() -> None:
+    """Pattern and filters, then the moments: strip, table, thumbnails, downloads."""
     pattern = pattern_box()
     takes, surgery, split, gap = filters()
     if not pattern:

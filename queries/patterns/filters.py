@@ -24,6 +24,7 @@ class Filters:
     split: str | None = None
 
     def as_dict(self) -> dict[str, object]:
+        """The filters as JSON-ready values."""
         return {
             "takes": list(self.takes),
             "surgery_type": self.surgery_type,

@@ -1,4 +1,4 @@
-"""Parse a pattern into queries.patterns.ast, checking every name and rule on the way.
+"""Parse a pattern into queries.patterns.syntax, checking every name and rule on the way.
 
 Grammar (keywords are case-insensitive; names are canonical or raw file spellings):
 
@@ -13,9 +13,9 @@ Grammar (keywords are case-insensitive; names are canonical or raw file spelling
 from __future__ import annotations
 
 from queries.patterns import names
-from queries.patterns.ast import Duration, Length, Pattern, Slot, Step, Term
 from queries.patterns.errors import PatternError
 from queries.patterns.lexer import OPERATOR_HELP, Token, tokenize
+from queries.patterns.syntax import Duration, Length, Pattern, Slot, Step, Term
 
 EXAMPLE = "head_surgeon holding scalpel & assistant looking microscope_screen for >= 2s"
 UNITS = {"s": "s", "sec": "s", "secs": "s", "seconds": "s", "f": "f", "frames": "f"}
@@ -30,23 +30,28 @@ class _Parser:
         self.i = 0
 
     def error(self, message: str, token: Token | None = None, hints: list[str] | None = None):
+        """A PatternError at a token (or at the end of the text when there is none)."""
         if token is None:
             return PatternError(message, self.text, len(self.text.rstrip()), 1, hints)
         return PatternError(message, self.text, token.pos, len(token.text), hints)
 
     def peek(self) -> Token | None:
+        """The next token, not consumed."""
         return self.tokens[self.i] if self.i < len(self.tokens) else None
 
     def take(self) -> Token | None:
+        """The next token, consumed."""
         tok = self.peek()
         self.i += tok is not None
         return tok
 
     def at_keyword(self, word: str) -> bool:
+        """Whether the next token is this keyword."""
         tok = self.peek()
         return tok is not None and tok.kind == "keyword" and tok.text == word
 
     def pattern(self) -> Pattern:
+        """pattern := step (then step within DURATION)*"""
         if not self.tokens:
             raise PatternError(f"the pattern is empty; try e.g. {EXAMPLE!r}", self.text, 0)
         steps = [self.step()]
@@ -66,6 +71,7 @@ class _Parser:
         return Pattern(self.text, tuple(steps), tuple(windows))
 
     def unexpected(self, tok: Token) -> PatternError:
+        """The error for a token that cannot follow a complete step."""
         if tok.kind == "keyword" and tok.text == "within":
             return self.error("`within` belongs after `A then B`", tok)
         return self.error(
@@ -75,6 +81,7 @@ class _Parser:
         )
 
     def step(self) -> Step:
+        """step := term (& term)* [for CMP DURATION]"""
         first = self.peek()
         terms = [self.term()]
         while self.peek() is not None and self.peek().kind == "amp":  # type: ignore[union-attr]
@@ -87,12 +94,14 @@ class _Parser:
         return Step(tuple(terms), length, pos)
 
     def length(self, keyword: Token) -> Length:
+        """The comparison and duration after `for`."""
         op = self.take()
         if op is None or op.kind != "cmp":
             raise self.error("`for` needs a comparison and a duration, e.g. `for >= 3s`", op)
         return Length(op.text, self.duration("for"), keyword.pos)
 
     def duration(self, after: str) -> Duration:
+        """DURATION := NUMBER (s | f), the unit attached or after a space."""
         tok = self.take()
         if tok is None or tok.kind != "duration":
             raise self.error(f"`{after}` needs a duration such as 2s, 1.5s or 30f", tok)
@@ -108,6 +117,7 @@ class _Parser:
         return Duration(float(number), UNITS[unit], tok.pos)
 
     def term(self) -> Term:
+        """term := [!] entity relation entity"""
         start = self.peek()
         negated = start is not None and start.kind == "bang"
         if negated:
@@ -118,6 +128,7 @@ class _Parser:
         return Term(subject, rel, obj, negated, start.pos if start else 0)
 
     def entity_slot(self, what: str) -> Slot:
+        """An entity name, `*` or `?var`; other names get a targeted error."""
         tok = self.take()
         if tok is None or tok.kind not in ("name", "var", "star"):
             raise self.missing(what, tok)
@@ -137,6 +148,7 @@ class _Parser:
         return Slot("name", canon, tok.pos, tok.text)
 
     def relation_slot(self) -> Slot:
+        """A relation name or `*`."""
         tok = self.take()
         if tok is not None and tok.kind == "var":
             raise self.error("variables stand for entities; a relation is a name or *", tok)
@@ -157,6 +169,7 @@ class _Parser:
         return Slot("name", canon, tok.pos, tok.text)
 
     def missing(self, what: str, tok: Token | None) -> PatternError:
+        """The error for a slot that is absent or holds an operator."""
         if tok is None:
             return self.error(f"the pattern ends where {what} is expected")
         if tok.kind in ("amp", "cmp", "keyword", "duration", "bang"):

@@ -17,7 +17,6 @@ import pandas as pd
 from core.store import GraphStore
 from core.vocabulary import ENTITIES, ENTITY_INDEX
 from queries.patterns import algebra
-from queries.patterns.ast import EPSILON, Pattern, Step, Term
 from queries.patterns.compiler import (
     TAKES_CYPHER,
     TRIM_CYPHER,
@@ -27,6 +26,7 @@ from queries.patterns.compiler import (
 )
 from queries.patterns.filters import Filters, normalised, select_takes
 from queries.patterns.parser import parse
+from queries.patterns.syntax import EPSILON, Pattern, Step, Term
 
 MOMENT_COLUMNS = [
     "take",
@@ -60,6 +60,7 @@ class FindResult:
 
     @property
     def params(self) -> list[dict[str, Any]]:
+        """The parameters of each statement, in order."""
         return [p for _, p in self.statements]
 
 

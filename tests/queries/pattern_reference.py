@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from core.vocabulary import FPS
 from loader.reader import EgoExOR
-from queries.patterns.ast import EPSILON, Pattern, Step, Term
 from queries.patterns.filters import Filters, normalised
+from queries.patterns.syntax import EPSILON, Pattern, Step, Term
 from tests.queries.reference import LoadUnit
 
 Triplet = tuple[str, str, str]
