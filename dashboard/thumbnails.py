@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
+from core.errors import OrgraphError
 from core.vocabulary import EGO_ROLES
 from dashboard.media_view import MediaMissing, is_blank, reader_for, resolve
 
@@ -38,5 +39,8 @@ def thumbnail(
         path = resolve(recorded_file, media_root)
     except MediaMissing:
         return "media file not found"
-    found = _thumbnail(str(path), take, int(frame), tuple(r for r in prefer if r in EGO_ROLES))
+    try:
+        found = _thumbnail(str(path), take, int(frame), tuple(r for r in prefer if r in EGO_ROLES))
+    except (OrgraphError, OSError, KeyError) as exc:  # a damaged or foreign file: say so
+        return f"media could not be read ({exc})"
     return found if found is not None else "no egocentric image at this frame"
