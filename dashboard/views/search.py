@@ -130,6 +130,10 @@ def results_table(found: Found) -> None:
     table["end_time"] = table["end_time"].round(3)
     table["bindings"] = [", ".join(f"?{k}={v}" for k, v in b.items()) for b in table["bindings"]]
     table["steps"] = [" then ".join(f"{a}-{b}" for a, b in s) for s in found.moments["steps"]]
+    if not any(table["bindings"]):
+        table = table.drop(columns="bindings")  # no variable in the pattern
+    if all(len(s) == 1 for s in found.moments["steps"]):
+        table = table.drop(columns="steps")  # no `then`
     shown, config = linked(table, take="take", frame="start_frame")
     st.dataframe(shown, hide_index=True, column_config=config, key="se_table")
 
