@@ -29,9 +29,9 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.queries import ensure_dataset, loaded_neo4j, timings  # noqa: E402
-from core.settings import load_settings  # noqa: E402
-from core.store import GraphStore, open_store  # noqa: E402
-from queries.patterns import find, parse  # noqa: E402
+from orgraph.core.settings import load_settings  # noqa: E402
+from orgraph.core.store import GraphStore, open_store  # noqa: E402
+from orgraph.queries.patterns import find, parse  # noqa: E402
 from tests.queries import pattern_reference as ref  # noqa: E402
 from tests.queries.conftest import load_units  # noqa: E402
 

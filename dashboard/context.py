@@ -16,9 +16,9 @@ from typing import TypeVar
 
 import streamlit as st
 
-from core.errors import OrgraphError
-from core.settings import Settings, load_settings
-from core.store import GraphStore, open_store
+from orgraph.core.errors import OrgraphError
+from orgraph.core.settings import Settings, load_settings
+from orgraph.core.store import GraphStore, open_store
 
 log = logging.getLogger("orgraph.dashboard")
 T = TypeVar("T")

@@ -8,8 +8,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.context import settings, store_id, with_store
-from queries.patterns import Filters, find
+from orgraph.dashboard.context import settings, store_id, with_store
+from orgraph.queries.patterns import Filters, find
 
 TTL = 600
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from core.errors import OrgraphError
-from core.vocabulary import EGO_ROLES
-from dashboard.media_view import MediaMissing, is_blank, reader_for, resolve
+from orgraph.core.errors import OrgraphError
+from orgraph.core.vocabulary import EGO_ROLES
+from orgraph.dashboard.media_view import MediaMissing, is_blank, reader_for, resolve
 
 THUMB_WIDTH = 160
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from core.errors import DataFormatError
-from queries import moments as moment_files
+from orgraph.core.errors import DataFormatError
+from orgraph.queries import moments as moment_files
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from core.errors import OrgraphError
-from core.store import GraphStore
-from queries.cypher_guard import check_read_only
+from orgraph.core.errors import OrgraphError
+from orgraph.core.store import GraphStore
+from orgraph.queries.cypher_guard import check_read_only
 
 
 class ParamError(OrgraphError):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from core.errors import OrgraphError
+from orgraph.core.errors import OrgraphError
 
 
 class WriteRefused(OrgraphError):

@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from core.errors import DataFormatError
+from orgraph.core.errors import DataFormatError
 
 FORMAT = "orgraph-moments"
 VERSION = 1

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from core.store.records import TakeGraph, require_distinct_takes
+from orgraph.core.store.records import TakeGraph, require_distinct_takes
 
 
 class GraphStore(ABC):

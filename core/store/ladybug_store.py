@@ -14,10 +14,10 @@ from typing import Any
 
 import pandas as pd
 
-from core.errors import StoreError
-from core.store.base import GraphStore
-from core.store.records import TakeGraph, require_distinct_takes, validate_take_graph
-from core.store.schema import NODE_BY_NAME, NODES, RELS, TAKE_DELETES, static_rows
+from orgraph.core.errors import StoreError
+from orgraph.core.store.base import GraphStore
+from orgraph.core.store.records import TakeGraph, require_distinct_takes, validate_take_graph
+from orgraph.core.store.schema import NODE_BY_NAME, NODES, RELS, TAKE_DELETES, static_rows
 
 DB_FILE = "graph.lbug"
 

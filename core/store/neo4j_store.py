@@ -13,11 +13,11 @@ import neo4j
 import pandas as pd
 from neo4j import exceptions as nx
 
-from core.errors import StoreError
-from core.settings import Settings
-from core.store.base import GraphStore
-from core.store.records import TakeGraph, validate_take_graph
-from core.store.schema import NEO4J_INDEXES, NODES, TAKE_DELETES, static_rows
+from orgraph.core.errors import StoreError
+from orgraph.core.settings import Settings
+from orgraph.core.store.base import GraphStore
+from orgraph.core.store.records import TakeGraph, validate_take_graph
+from orgraph.core.store.schema import NEO4J_INDEXES, NODES, TAKE_DELETES, static_rows
 
 BATCH_SIZE = 5_000
 

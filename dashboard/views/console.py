@@ -10,12 +10,12 @@ import json
 
 import streamlit as st
 
-from core.errors import OrgraphError
-from dashboard import data
-from dashboard.context import run_page, settings
-from dashboard.graphs import result_graph
-from dashboard.moment_links import linked, moment_targets
-from queries.cypher_guard import WriteRefused
+from orgraph.core.errors import OrgraphError
+from orgraph.dashboard import data
+from orgraph.dashboard.context import run_page, settings
+from orgraph.dashboard.graphs import result_graph
+from orgraph.dashboard.moment_links import linked, moment_targets
+from orgraph.queries.cypher_guard import WriteRefused
 
 EXAMPLE = "MATCH (f:Frame {key: $key})-[s:SHOWS]->(i:Interaction)\nRETURN f, s, i LIMIT 25"
 

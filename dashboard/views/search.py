@@ -11,18 +11,18 @@ import json
 
 import streamlit as st
 
-from core.errors import OrgraphError
-from core.vocabulary import ENTITIES, RELATIONS, SPLITS
-from dashboard import data
-from dashboard.context import media_root, run_page
-from dashboard.moment_links import frame_url, linked
-from dashboard.moment_strip import strip
-from dashboard.search_data import Found, search
-from dashboard.selection import open_frame
-from dashboard.thumbnails import THUMB_WIDTH, thumbnail
-from queries import moments as moment_files
-from queries.patterns import FilterError, PatternError
-from queries.patterns.names import closest, suggestions
+from orgraph.core.errors import OrgraphError
+from orgraph.core.vocabulary import ENTITIES, RELATIONS, SPLITS
+from orgraph.dashboard import data
+from orgraph.dashboard.context import media_root, run_page
+from orgraph.dashboard.moment_links import frame_url, linked
+from orgraph.dashboard.moment_strip import strip
+from orgraph.dashboard.search_data import Found, search
+from orgraph.dashboard.selection import open_frame
+from orgraph.dashboard.thumbnails import THUMB_WIDTH, thumbnail
+from orgraph.queries import moments as moment_files
+from orgraph.queries.patterns import FilterError, PatternError
+from orgraph.queries.patterns.names import closest, suggestions
 
 EXAMPLES = {
     "Scalpel in hand": "head_surgeon holding scalpel",

@@ -8,11 +8,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.vocabulary import ROLES
-from dashboard import charts, data
-from dashboard.context import run_page
-from dashboard.graphs import dfg_dot
-from dashboard.moment_links import show_linked
+from orgraph.core.vocabulary import ROLES
+from orgraph.dashboard import charts, data
+from orgraph.dashboard.context import run_page
+from orgraph.dashboard.graphs import dfg_dot
+from orgraph.dashboard.moment_links import show_linked
 
 VIEWS = ("Directly-follows", "N-grams", "Handovers", "Allen concurrency", "Phase timelines")
 ANY = "(all)"

@@ -14,8 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from core.errors import ConfigError
 from orgraph.commands._store_args import add_store_args, settings_from_args
+from orgraph.core.errors import ConfigError
 
 DEFAULT_PORT = 8501
 

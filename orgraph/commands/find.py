@@ -12,12 +12,12 @@ import sys
 
 import pandas as pd
 
-from core.errors import OrgraphError
-from core.store import open_store
 from orgraph.commands._output import FORMATS, render
 from orgraph.commands._store_args import add_store_args, settings_from_args
-from queries import moments as moment_files
-from queries.patterns import Filters, FindResult, find
+from orgraph.core.errors import OrgraphError
+from orgraph.core.store import open_store
+from orgraph.queries import moments as moment_files
+from orgraph.queries.patterns import Filters, FindResult, find
 
 EXAMPLES = """examples:
   orgraph find "head_surgeon holding scalpel & assistant looking microscope_screen"

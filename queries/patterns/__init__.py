@@ -6,10 +6,10 @@ the pattern holds; docs/patterns.md documents the language and the moment rule.
 
 from __future__ import annotations
 
-from queries.patterns.errors import PatternError
-from queries.patterns.filters import FilterError, Filters
-from queries.patterns.parser import parse
-from queries.patterns.search import MOMENT_COLUMNS, FindResult, find
+from orgraph.queries.patterns.errors import PatternError
+from orgraph.queries.patterns.filters import FilterError, Filters
+from orgraph.queries.patterns.parser import parse
+from orgraph.queries.patterns.search import MOMENT_COLUMNS, FindResult, find
 
 __all__ = [
     "MOMENT_COLUMNS",

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from queries.patterns.syntax import EPSILON, Length, Term
+from orgraph.queries.patterns.syntax import EPSILON, Length, Term
 
 
 @dataclass(frozen=True)

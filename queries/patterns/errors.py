@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.errors import OrgraphError
+from orgraph.core.errors import OrgraphError
 
 
 class PatternError(OrgraphError):

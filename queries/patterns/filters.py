@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from core.errors import OrgraphError
-from core.vocabulary import SPLITS, SURGERY_TYPES
+from orgraph.core.errors import OrgraphError
+from orgraph.core.vocabulary import SPLITS, SURGERY_TYPES
 
 
 class FilterError(OrgraphError):

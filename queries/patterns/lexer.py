@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from queries.patterns.errors import PatternError
+from orgraph.queries.patterns.errors import PatternError
 
 KEYWORDS = ("then", "within", "for")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 
-from core import vocabulary as voc
+from orgraph.core import vocabulary as voc
 
 _ENTITY_SPELLINGS: dict[str, str] = {
     **{e.lower(): e for e in voc.ENTITIES},

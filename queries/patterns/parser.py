@@ -12,10 +12,10 @@ Grammar (keywords are case-insensitive; names are canonical or raw file spelling
 
 from __future__ import annotations
 
-from queries.patterns import names
-from queries.patterns.errors import PatternError
-from queries.patterns.lexer import OPERATOR_HELP, Token, tokenize
-from queries.patterns.syntax import Duration, Length, Pattern, Slot, Step, Term
+from orgraph.queries.patterns import names
+from orgraph.queries.patterns.errors import PatternError
+from orgraph.queries.patterns.lexer import OPERATOR_HELP, Token, tokenize
+from orgraph.queries.patterns.syntax import Duration, Length, Pattern, Slot, Step, Term
 
 EXAMPLE = "head_surgeon holding scalpel & assistant looking microscope_screen for >= 2s"
 UNITS = {"s": "s", "sec": "s", "secs": "s", "seconds": "s", "f": "f", "frames": "f"}

@@ -14,19 +14,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.store import GraphStore
-from core.vocabulary import ENTITIES, ENTITY_INDEX
-from queries.patterns import algebra
-from queries.patterns.compiler import (
+from orgraph.core.store import GraphStore
+from orgraph.core.vocabulary import ENTITIES, ENTITY_INDEX
+from orgraph.queries.patterns import algebra
+from orgraph.queries.patterns.compiler import (
     TAKES_CYPHER,
     TRIM_CYPHER,
     can_push_span,
     min_span,
     term_query,
 )
-from queries.patterns.filters import Filters, normalised, select_takes
-from queries.patterns.parser import parse
-from queries.patterns.syntax import EPSILON, Pattern, Step, Term
+from orgraph.queries.patterns.filters import Filters, normalised, select_takes
+from orgraph.queries.patterns.parser import parse
+from orgraph.queries.patterns.syntax import EPSILON, Pattern, Step, Term
 
 MOMENT_COLUMNS = [
     "take",

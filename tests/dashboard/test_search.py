@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.store import open_store
-from dashboard.moment_links import frame_url, linked, moment_targets
-from queries.patterns import find
+from orgraph.core.store import open_store
+from orgraph.dashboard.moment_links import frame_url, linked, moment_targets
+from orgraph.queries.patterns import find
 from tests.dashboard.conftest import Loaded
 from tests.dashboard.test_pages import app, page, texts
 
@@ -80,7 +80,7 @@ def test_filters_narrow_the_search(at: AppTest, loaded: Loaded) -> None:
     page(at, "search", q="* holding *")
     at.selectbox(key="se_split").set_value("test").run()
     with open_store(loaded.settings) as store:
-        from queries.patterns import Filters
+        from orgraph.queries.patterns import Filters
 
         expected = find(store, "* holding *", Filters(split="test")).moments
     assert len(at.dataframe[0].value) == len(expected) > 0

@@ -8,10 +8,10 @@ from urllib.parse import quote
 
 import pytest
 
-from core.settings import Settings
-from core.store import open_store
-from dashboard.moment_links import frame_url
-from queries.patterns import find
+from orgraph.core.settings import Settings
+from orgraph.core.store import open_store
+from orgraph.dashboard.moment_links import frame_url
+from orgraph.queries.patterns import find
 from tests.dashboard.test_browser import (  # noqa: F401  (fixtures)
     ARTIFACTS,
     CHROMIUM_ARGS,

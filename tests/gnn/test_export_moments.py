@@ -9,14 +9,14 @@ import pytest
 import torch
 from torch_geometric.loader import DataLoader
 
-from core.errors import DataFormatError
-from core.settings import Settings
-from core.store import open_store
-from gnn.dataset import EgoExORSceneGraphs
-from gnn.export import export, read_manifest
 from orgraph.cli import main
-from queries import moments as moment_files
-from queries.patterns import find
+from orgraph.core.errors import DataFormatError
+from orgraph.core.settings import Settings
+from orgraph.core.store import open_store
+from orgraph.gnn.dataset import EgoExORSceneGraphs
+from orgraph.gnn.export import export, read_manifest
+from orgraph.queries import moments as moment_files
+from orgraph.queries.patterns import find
 
 PATTERN = "?a holding * for >= 5f"
 

@@ -16,10 +16,10 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from core.vocabulary import FPS
-from loader.reader import EgoExOR
-from queries.patterns.filters import Filters, normalised
-from queries.patterns.syntax import EPSILON, Pattern, Step, Term
+from orgraph.core.vocabulary import FPS
+from orgraph.loader.reader import EgoExOR
+from orgraph.queries.patterns.filters import Filters, normalised
+from orgraph.queries.patterns.syntax import EPSILON, Pattern, Step, Term
 from tests.queries.reference import LoadUnit
 
 Triplet = tuple[str, str, str]

@@ -9,11 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from core.errors import DataFormatError
-from core.store import GraphStore
 from orgraph.cli import main
-from queries import moments as moment_files
-from queries.patterns import Filters, find
+from orgraph.core.errors import DataFormatError
+from orgraph.core.store import GraphStore
+from orgraph.queries import moments as moment_files
+from orgraph.queries.patterns import Filters, find
 from tests.queries.test_query_command import store_args
 
 HANDOVER = "?a holding ?x then ?b holding ?x within 2s"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from core.store import GraphStore
-from queries.patterns import PatternError, find, parse
-from queries.patterns.compiler import term_query
-from queries.patterns.names import closest, suggestions
+from orgraph.core.store import GraphStore
+from orgraph.queries.patterns import PatternError, find, parse
+from orgraph.queries.patterns.compiler import term_query
+from orgraph.queries.patterns.names import closest, suggestions
 
 
 def error_of(text: str) -> PatternError:

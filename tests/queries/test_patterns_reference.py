@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.store import GraphStore
-from queries.patterns import FilterError, Filters, find, parse
+from orgraph.core.store import GraphStore
+from orgraph.queries.patterns import FilterError, Filters, find, parse
 from tests.queries import pattern_reference as ref
 from tests.queries.reference import LoadUnit
 
@@ -150,8 +150,8 @@ NEGATIONS = [
 @pytest.fixture(scope="module")
 def bridged_store(query_units, request, tmp_path_factory):
     """The test dataset loaded with --gap-tolerance 1 (intervals bridge one unannotated frame)."""
-    from core.store import open_store
-    from loader.load import LoadOptions, load
+    from orgraph.core.store import open_store
+    from orgraph.loader.load import LoadOptions, load
     from tests.support.stores import make_settings
 
     settings = make_settings("embedded", request, tmp_path_factory.mktemp("bridged"))

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from core.store import GraphStore
-from queries.patterns import Filters, find, parse
+from orgraph.core.store import GraphStore
+from orgraph.queries.patterns import Filters, find, parse
 from tests.queries import pattern_reference as ref
 from tests.queries.conftest import BACKENDS, open_loaded, synth_units
 from tests.queries.reference import LoadUnit
