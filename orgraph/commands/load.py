@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from core.settings import redact_uri
 from core.store import open_store
 from loader.load import LoadOptions, load
 from orgraph.commands._store_args import add_store_args, settings_from_args
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     opts = LoadOptions(tuple(args.files), args.splits, args.lenient, args.gap_tolerance)
     with open_store(settings, read_only=False, batch_size=args.batch_size) as store:
         report = load(store, opts, force=args.force, workers=args.workers, progress=not args.quiet)
-    where = settings.neo4j_uri if settings.backend == "neo4j" else str(settings.db)
+    where = redact_uri(settings.neo4j_uri) if settings.backend == "neo4j" else str(settings.db)
     print(
         f"loaded {len(report.loaded)} takes ({report.triplets} triplets) into "
         f"{settings.backend} at {where}; {len(report.skipped)} unchanged takes skipped"
