@@ -69,13 +69,15 @@ def reload_store(force: bool = False) -> bool:
 def with_store(fn: Callable[[GraphStore], T]) -> T:
     """Call fn with the store; if the data changed under it, reopen and call it once more."""
     live = live_store()
-    try:
-        with live.use() as store:
+    with live.use() as store:
+        try:
             return fn(store)
-    except StoreChanged:
-        reload_store(force=True)
-        with live.use() as store:
-            return fn(store)
+        except StoreChanged:
+            stale = store
+    if live.replace_stale(stale):
+        st.cache_data.clear()
+    with live.use() as store:
+        return fn(store)
 
 
 def runs_dir() -> Path:

@@ -75,6 +75,18 @@ class LiveStore:
             self._reopen(seen, version, changed)
         return changed
 
+    def replace_stale(self, store: GraphStore) -> bool:
+        """Reopen because `store` found its data changed, unless that was done already.
+
+        Returns True when this call reopened (the caller then forgets cached answers).
+        """
+        with self._lock:
+            seen = self._current
+        if seen.store is not store:
+            return False
+        self._reopen(seen, store.data_version(), changed=True)
+        return True
+
     def _reopen(self, seen: _Open, version: str, changed: bool) -> None:
         """Open a new store first (an old one keeps serving if that fails), then swap."""
         with self._reopening:

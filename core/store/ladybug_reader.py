@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -82,7 +83,10 @@ class ReadOnlyDatabase:
         self._busy: set[Any] = set()
         self._lock = threading.Lock()
         self._closed = threading.Event()
-        threading.Thread(target=self._watch, name="orgraph-lbug-watch", daemon=True).start()
+        watch = threading.Thread(
+            target=_watch, args=(weakref.ref(self), self._closed), name="lbug-watch", daemon=True
+        )
+        watch.start()  # holds a weak reference: a store nobody closes can still be freed
 
     def changed(self) -> bool:
         """True once a writer has checkpointed into the file or replaced it."""
@@ -126,14 +130,13 @@ class ReadOnlyDatabase:
             if not self._busy:
                 self.db.close()
 
-    def _watch(self) -> None:
-        """Interrupt running queries once the file changes (their reads are no longer valid)."""
-        while not self._closed.wait(WATCH_INTERVAL_S):
-            with self._lock:
-                busy = list(self._busy)
-            if busy and self.changed():
-                for conn in busy:
-                    conn.interrupt()
+    def interrupt_if_changed(self) -> None:
+        """Stop the queries running once the file changed: their reads are no longer valid."""
+        with self._lock:
+            busy = list(self._busy)
+        if busy and self.changed():
+            for conn in busy:
+                conn.interrupt()
 
     def close(self) -> None:
         """Close idle connections now, and the engine once no query runs."""
@@ -146,3 +149,13 @@ class ReadOnlyDatabase:
             self._idle.clear()
             if not self._busy:
                 self.db.close()
+
+
+def _watch(ref: weakref.ref[ReadOnlyDatabase], closed: threading.Event) -> None:
+    """Every WATCH_INTERVAL_S until the open is closed or freed: interrupt_if_changed."""
+    while not closed.wait(WATCH_INTERVAL_S):
+        reader = ref()
+        if reader is None:
+            return
+        reader.interrupt_if_changed()
+        del reader

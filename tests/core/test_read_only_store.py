@@ -221,3 +221,21 @@ def test_read_buffer_pool_setting(monkeypatch: pytest.MonkeyPatch, db: Path) -> 
     with pytest.raises(ConfigError, match="ORGRAPH_READ_BUFFER_POOL_MB must be at least 64"):
         load_settings()
     assert Settings().read_buffer_pool_mb == 1024
+
+
+def test_an_unclosed_store_is_freed_with_its_watcher(db: Path) -> None:
+    import gc
+
+    def watchers() -> int:
+        return sum(t.name == "lbug-watch" for t in threading.enumerate())
+
+    before = watchers()
+    store = LadybugStore(db)
+    store.query(TAKES)
+    assert watchers() == before + 1
+    del store
+    gc.collect()
+    deadline = time.monotonic() + 5
+    while watchers() > before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert watchers() == before

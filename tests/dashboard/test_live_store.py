@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from core.store import StoreChanged
 from core.store.ladybug_store import LadybugStore
 from dashboard import live_store
 from dashboard.live_store import LiveStore
@@ -68,4 +69,20 @@ def test_check_reopens_only_on_a_change_once_a_second(
         assert (live.generation, live.changes) == (1, 1)
         with live.use() as store:
             assert store.query("MATCH (t:Take {key: 'MISS/9/9'}) RETURN count(t) AS n")["n"][0] == 1
+    live.close()
+
+
+def test_a_store_that_found_a_change_is_replaced_once(db: Path, loaded: Loaded) -> None:
+    live = LiveStore(lambda: LadybugStore(db))
+    with live.use() as store:
+        before = int(store.query(TAKES)["n"][0])
+    with commit_held_in_wal(db):
+        pass  # the writer process commits one take, then checkpoints as it closes
+    with live.use() as stale, pytest.raises(StoreChanged):
+        stale.query(TAKES)
+    assert live.replace_stale(stale) is True
+    assert live.replace_stale(stale) is False  # a second session finding it: already done
+    assert (live.generation, live.changes) == (1, 1)
+    with live.use() as store:
+        assert store is not stale and int(store.query(TAKES)["n"][0]) == before + 1
     live.close()
