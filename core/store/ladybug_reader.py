@@ -132,11 +132,10 @@ class ReadOnlyDatabase:
 
     def interrupt_if_changed(self) -> None:
         """Stop the queries running once the file changed: their reads are no longer valid."""
-        with self._lock:
-            busy = list(self._busy)
-        if busy and self.changed():
-            for conn in busy:
-                conn.interrupt()
+        with self._lock:  # held, so that no connection is closed while it is interrupted
+            if self._busy and self.changed():
+                for conn in self._busy:
+                    conn.interrupt()
 
     def close(self) -> None:
         """Close idle connections now, and the engine once no query runs."""
