@@ -227,8 +227,13 @@ def part_served(files: list[Path], splits: Path, db: Path, cycles: int) -> None:
 
             def overview() -> tuple[int, int]:
                 page.goto(url)
-                page.wait_for_selector('[data-testid="stMetric"]', timeout=120_000)
+                shown = '[data-testid="stMetric"], [data-testid="stAlert"]'
+                page.wait_for_selector(shown, timeout=120_000)
                 page.wait_for_timeout(1000)
+                alerts = page.locator('[data-testid="stAlert"]').all_inner_texts()
+                if page.locator('[data-testid="stMetric"]').count() == 0:
+                    print(f"   overview shows no counts: {[a[:100] for a in alerts]}")
+                    return -1, -1
                 values = {}
                 for box in page.locator('[data-testid="stMetric"]').all():
                     label, value = [t for t in box.inner_text().splitlines() if t.strip()][:2]
@@ -236,11 +241,14 @@ def part_served(files: list[Path], splits: Path, db: Path, cycles: int) -> None:
                 return values["Takes"], values["Frames"]
 
             def frame(i: int) -> None:
-                page.goto(
-                    f"{url}/frame?take={s['takes'][0]['surgery_type']}/"
-                    f"{s['takes'][0]['procedure_id']}/{s['takes'][0]['take_id']}&frame={i}"
-                )
-                page.wait_for_selector('[data-testid="stImage"]', timeout=120_000)
+                t = s["takes"][0]
+                take = f"{t['surgery_type']}/{t['procedure_id']}/{t['take_id']}"
+                page.goto(f"{url}/frame?take={take}&frame={i}")
+                shown = '[data-testid="stImage"], [data-testid="stAlert"]'
+                page.wait_for_selector(shown, timeout=120_000)
+                if page.locator('[data-testid="stImage"]').count() == 0:
+                    alerts = page.locator('[data-testid="stAlert"]').all_inner_texts()
+                    print(f"   frame viewer shows no image: {[a[:100] for a in alerts]}")
 
             page.goto(f"{url}/console")
             page.wait_for_selector('[data-testid="stTextArea"]', timeout=120_000)
