@@ -258,8 +258,10 @@ def part_served(files: list[Path], splits: Path, db: Path, cycles: int) -> None:
             for cycle in range(cycles):
                 t_force += load(files, splits, db, "--force")
                 t_load += load(files, splits, db)
-                if overview() != truth:
+                counts = overview()
+                if counts != truth:
                     wrong.append(cycle)
+                    print(f"   cycle {cycle}: overview shows takes, frames = {counts}")
                 frame(10 + cycle)
             browser.close()
     finally:
