@@ -111,6 +111,12 @@ def predicted_at_frame(take: str, frame: int, run: str) -> pd.DataFrame:
 
 
 def console(text: str, params: dict[str, Any], row_limit: int) -> pd.DataFrame:
-    """User Cypher through the read-only console (not cached: the user asked to run it)."""
+    """User Cypher through the read-only console (not cached: the user asked to run it).
+
+    The store runs console reads apart from the dashboard's own reads (a child process or
+    a connection of their own) and stops them after the timeout, so a slow or crashing
+    query never holds up other users.
+    """
     timeout = settings().query_timeout
-    return with_store(lambda s: run_console(s, text, params, timeout=timeout, row_limit=row_limit))
+    with live_store().use() as store:  # kept open while the query runs, no lock
+        return run_console(store, text, params, timeout=timeout, row_limit=row_limit)

@@ -37,6 +37,27 @@ class GraphStore(ABC):
     ) -> pd.DataFrame:
         """Run a read query with parameters and return its rows."""
 
+    def query_untrusted(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout: float,
+        row_limit: int | None = None,
+    ) -> pd.DataFrame:
+        """Run a read typed by a user (the console), which may be hostile.
+
+        Stopped after `timeout` s by the engine and, should the engine not stop it,
+        by the client (core.store.deadline.QueryStopped) without waiting for the
+        engine. Backends isolate it further where an engine could crash or hang the
+        process (LadybugDB: a child process; Neo4j: a connection of its own).
+        """
+        from core.store.deadline import call_with_deadline
+
+        return call_with_deadline(
+            lambda: self.query(cypher, params, timeout=timeout, row_limit=row_limit), timeout
+        )
+
     @abstractmethod
     def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
         """Run one write statement in its own transaction."""

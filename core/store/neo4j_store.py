@@ -97,6 +97,7 @@ class Neo4jStore(GraphStore):
         self.user = settings.neo4j_user
         self.database = settings.neo4j_database
         self.batch_size = batch_size
+        self._password = settings.neo4j_password
         try:
             self._driver = neo4j.GraphDatabase.driver(
                 self.uri,
@@ -167,6 +168,27 @@ class Neo4jStore(GraphStore):
         df = pd.DataFrame(rows, columns=keys)
         df.attrs["truncated"] = truncated
         return df
+
+    def query_untrusted(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout: float,
+        row_limit: int | None = None,
+    ) -> pd.DataFrame:
+        """A console read on its own connection, READ access, stopped on both sides
+        after `timeout` (core.store.neo4j_console)."""
+        from core.store.neo4j_console import Neo4jConsole
+
+        console = Neo4jConsole(
+            self.uri,
+            (self.user, self._password.reveal()),
+            self.database,
+            convert=_to_python,
+            friendly=self._friendly,
+        )
+        return console.run(cypher, params, timeout=timeout, row_limit=row_limit)
 
     def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
         self._require_writable()

@@ -44,8 +44,18 @@ def run(args: argparse.Namespace) -> int:
         return 2
     settings = settings_from_args(args)
     opts = LoadOptions(tuple(args.files), args.splits, args.lenient, args.gap_tolerance)
-    with open_store(settings, read_only=False, batch_size=args.batch_size) as store:
-        report = load(store, opts, force=args.force, workers=args.workers, progress=not args.quiet)
+    try:
+        with open_store(settings, read_only=False, batch_size=args.batch_size) as store:
+            report = load(
+                store, opts, force=args.force, workers=args.workers, progress=not args.quiet
+            )
+    except KeyboardInterrupt:  # the store was closed first: every stored take is whole
+        print(
+            "interrupted: takes written so far are complete, the others as they were; "
+            "rerun the same `orgraph load` to finish",
+            file=sys.stderr,
+        )
+        return 130
     where = redact_uri(settings.neo4j_uri) if settings.backend == "neo4j" else str(settings.db)
     print(
         f"loaded {len(report.loaded)} takes ({report.triplets} triplets) into "
