@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -33,6 +34,12 @@ EMPTY_MESSAGE = (
     "or run `orgraph demo` for a generated dataset."
 )
 CHANGED_NOTICE = "The graph store changed on disk (a load ran); the data was reloaded."
+BUSY_NOTICE = (
+    "A load is writing the graph store right now: its data changed while this page read it. "
+    "Press *Reload data* or refresh the page in a moment."
+)
+RETRY_PAUSES_S = (0.0, 0.3, 1.0)
+"""Pauses before the reads of a page are tried again on a store opened afresh."""
 _SEEN_CHANGES = "_store_changes_seen"
 
 
@@ -67,15 +74,21 @@ def reload_store(force: bool = False) -> bool:
 
 
 def with_store(fn: Callable[[GraphStore], T]) -> T:
-    """Call fn with the store; if the data changed under it, reopen and call it once more."""
+    """Call fn with the store; if the data changed under it, reopen and call it again.
+
+    A load changes the file several times in a row (checkpoints, the swap of a copy), so
+    a store opened in between can be outrun: a few tries, a little apart.
+    """
     live = live_store()
-    with live.use() as store:
-        try:
-            return fn(store)
-        except StoreChanged:
-            stale = store
-    if live.replace_stale(stale):
-        st.cache_data.clear()
+    for pause in RETRY_PAUSES_S:
+        with live.use() as store:
+            try:
+                return fn(store)
+            except StoreChanged:
+                stale = store
+        if live.replace_stale(stale):
+            st.cache_data.clear()
+        time.sleep(pause)
     with live.use() as store:
         return fn(store)
 
@@ -155,6 +168,8 @@ def run_page(title: str, render: Callable[[], None], needs_data: bool = True) ->
             st.info(EMPTY_MESSAGE)
             return
         render()
+    except StoreChanged:
+        st.warning(BUSY_NOTICE)
     except OrgraphError as exc:
         store_problem(exc)
     except Exception as exc:  # never a traceback in the page; the log keeps the detail

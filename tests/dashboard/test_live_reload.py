@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.settings import Settings
 from core.store import open_store
+from core.store.ladybug_store import database_file
 from dashboard import live_store
 from dashboard.context import CHANGED_NOTICE
 from queries.stats import graph_summary
@@ -129,3 +130,30 @@ def test_replaced_database_file_is_read(monkeypatch: pytest.MonkeyPatch, tiny, d
     assert not at.exception and not at.error
     assert counts(at) == expected(db) != before
     assert CHANGED_NOTICE in texts(at.info)
+
+
+def test_a_store_outrun_by_a_load_is_reopened_or_named(
+    monkeypatch: pytest.MonkeyPatch, db: Path
+) -> None:
+    """Reads that find the file changed are tried again on a new open; out of tries, the
+    page says a load is writing instead of showing an engine error."""
+    from dashboard import context
+
+    def touch_file() -> None:  # what a checkpoint or a swapped-in copy does to readers
+        copy = db.parent / "copy.lbug"
+        shutil.copyfile(database_file(db), copy)
+        copy.replace(database_file(db))
+
+    monkeypatch.setattr(live_store, "CHECK_INTERVAL_S", 3600.0)
+    at = page(app(monkeypatch, db), "overview")
+    before = counts(at)
+    monkeypatch.setattr(context, "RETRY_PAUSES_S", ())
+    touch_file()
+    at.run()
+    assert not at.exception and not at.error
+    assert context.BUSY_NOTICE in texts(at.warning)
+    monkeypatch.setattr(context, "RETRY_PAUSES_S", (0.0,))
+    touch_file()
+    at.run()
+    assert not at.exception and not at.warning
+    assert counts(at) == before
