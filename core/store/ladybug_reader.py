@@ -11,6 +11,7 @@ and interrupts the queries that were running when it changed.
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 import weakref
@@ -25,7 +26,10 @@ from core.store.base import StoreChanged
 WAL_SUFFIX = ".wal"
 WATCH_INTERVAL_S = 0.5
 OPEN_RETRY_S = 10.0
-_RECOVERY_PENDING = "checkpoint recovery is pending"
+_TRANSIENT_OPEN_ERRORS = (
+    re.compile(r"checkpoint recovery is pending"),  # a writer is checkpointing
+    re.compile(r"Reading past the end of the file \S+\.wal with size 0"),  # its new, empty WAL
+)
 
 
 def file_identity(path: Path) -> str:
@@ -50,7 +54,8 @@ def changed_message(db_dir: Path) -> str:
 
 
 def _open_database(path: Path, buffer_pool_mb: int) -> Any:
-    """Database(read_only) with a capped page cache; waits out a writer's checkpoint."""
+    """Database(read_only) with a capped page cache; waits out a writer's checkpoint or
+    the moment its WAL is created (both make an open fail for a moment)."""
     import ladybug
 
     deadline = time.monotonic() + OPEN_RETRY_S
@@ -60,7 +65,8 @@ def _open_database(path: Path, buffer_pool_mb: int) -> Any:
                 str(path), read_only=True, buffer_pool_size=buffer_pool_mb * 1024 * 1024
             )
         except RuntimeError as exc:
-            if _RECOVERY_PENDING not in str(exc) or time.monotonic() > deadline:
+            transient = any(p.search(str(exc)) for p in _TRANSIENT_OPEN_ERRORS)
+            if not transient or time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
 
