@@ -24,10 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.errors import OrgraphError  # noqa: E402
-from core.settings import Settings, load_settings  # noqa: E402
-from core.store import GraphStore, open_store  # noqa: E402
-from core.store.deadline import QueryStopped  # noqa: E402
+from orgraph.core.errors import OrgraphError  # noqa: E402
+from orgraph.core.settings import Settings, load_settings  # noqa: E402
+from orgraph.core.store import GraphStore, open_store  # noqa: E402
+from orgraph.core.store.deadline import QueryStopped  # noqa: E402
 from tests.queries.conftest import load_units, synth_units  # noqa: E402
 
 FAMILIES: dict[str, Callable[[int], str]] = {

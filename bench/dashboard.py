@@ -25,11 +25,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.settings import Settings  # noqa: E402
-from core.store import open_store  # noqa: E402
-from loader.load import LoadOptions, load  # noqa: E402
-from loader.reader import EgoExOR  # noqa: E402
-from queries.catalog import run_query  # noqa: E402
+from orgraph.core.settings import Settings  # noqa: E402
+from orgraph.core.store import open_store  # noqa: E402
+from orgraph.loader.load import LoadOptions, load  # noqa: E402
+from orgraph.loader.reader import EgoExOR  # noqa: E402
+from orgraph.queries.catalog import run_query  # noqa: E402
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 PAGES = ("overview", "timeline", "frame_viewer", "workflow", "console", "model")
@@ -38,7 +38,7 @@ FIRST_RENDER_S, STEP_S = 3.0, 0.3
 
 def prepare(work: Path, scale: str, rgb: tuple[int, int]) -> tuple[Settings, list[Path]]:
     """Generate and load the dataset once; later runs reuse it."""
-    from loader.synth import generate
+    from orgraph.loader.synth import generate
 
     h5, db = work / f"h5_{scale}", work / f"db_{scale}"
     if not (h5 / "splits.h5").exists():

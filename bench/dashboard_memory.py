@@ -106,11 +106,11 @@ def probe_open(db: str, cap_mb: int, opens: int = 6) -> None:
 
 def probe_catalog(db: str, cap_mb: int, threads: int) -> None:
     """Every catalog query and browse read from `threads` threads at once at one cap."""
-    from core.store.ladybug_store import LadybugStore
-    from queries import browse
-    from queries.catalog import run_query
-    from queries.catalog.registry import CATALOG
-    from queries.stats import graph_summary
+    from orgraph.core.store.ladybug_store import LadybugStore
+    from orgraph.queries import browse
+    from orgraph.queries.catalog import run_query
+    from orgraph.queries.catalog.registry import CATALOG
+    from orgraph.queries.stats import graph_summary
 
     store = LadybugStore(Path(db), read_buffer_pool_mb=cap_mb)
     take = store.query("MATCH (t:Take) RETURN t.key AS k ORDER BY t.frames DESC LIMIT 1")["k"][0]
@@ -200,9 +200,9 @@ def serve(db: Path, port: int) -> subprocess.Popen:
 def part_served(files: list[Path], splits: Path, db: Path, cycles: int) -> None:
     from playwright.sync_api import sync_playwright
 
-    from core.settings import Settings
-    from core.store import open_store
-    from queries.stats import graph_summary
+    from orgraph.core.settings import Settings
+    from orgraph.core.store import open_store
+    from orgraph.queries.stats import graph_summary
 
     with open_store(Settings(db=db)) as store:
         s = graph_summary(store)
@@ -286,7 +286,7 @@ def main() -> None:
         return probe_open(sys.argv[2], int(sys.argv[3]))
     if len(sys.argv) > 1 and sys.argv[1] == "--probe-catalog":
         return probe_catalog(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
-    from core.settings import DEFAULT_READ_BUFFER_POOL_MB
+    from orgraph.core.settings import DEFAULT_READ_BUFFER_POOL_MB
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--scale", default="egoexor", choices=("tiny", "small", "egoexor"))

@@ -26,17 +26,17 @@ from pathlib import Path
 
 import torch
 
-from core.settings import Settings
-from core.store import open_store
-from gnn.baselines import FrequencyPrior
-from gnn.dataset import EgoExORSceneGraphs
-from gnn.export import export
-from gnn.inference import predict_prior, predict_probs
-from gnn.packed import PackedSplit
-from gnn.run_files import TrainConfig, load_models
-from gnn.train import load_net, train
-from loader.load import LoadOptions, load
-from loader.synth import generate
+from orgraph.core.settings import Settings
+from orgraph.core.store import open_store
+from orgraph.gnn.baselines import FrequencyPrior
+from orgraph.gnn.dataset import EgoExORSceneGraphs
+from orgraph.gnn.export import export
+from orgraph.gnn.inference import predict_prior, predict_probs
+from orgraph.gnn.packed import PackedSplit
+from orgraph.gnn.run_files import TrainConfig, load_models
+from orgraph.gnn.train import load_net, train
+from orgraph.loader.load import LoadOptions, load
+from orgraph.loader.synth import generate
 
 
 def _timed(fn, repeat: int = 5) -> float:

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import h5py
 
-from core.settings import Settings, load_settings
-from core.store import GraphStore, open_store
-from loader.load import LoadOptions, load
-from loader.reader import EgoExOR
-from loader.synth import generate
+from orgraph.core.settings import Settings, load_settings
+from orgraph.core.store import GraphStore, open_store
+from orgraph.loader.load import LoadOptions, load
+from orgraph.loader.reader import EgoExOR
+from orgraph.loader.synth import generate
 
 
 def peak_rss_mb() -> float:

@@ -22,14 +22,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.settings import Settings  # noqa: E402
-from core.store import (
+from orgraph.core.settings import Settings  # noqa: E402
+from orgraph.core.store import (
     ladybug_store,  # noqa: E402
     open_store,  # noqa: E402
 )
-from core.store.ladybug_store import LadybugStore, database_file  # noqa: E402
-from loader.load import LoadOptions, load  # noqa: E402
-from loader.synth import generate  # noqa: E402
+from orgraph.core.store.ladybug_store import LadybugStore, database_file  # noqa: E402
+from orgraph.loader.load import LoadOptions, load  # noqa: E402
+from orgraph.loader.synth import generate  # noqa: E402
 from tests.support.load_kill import (  # noqa: E402
     NEW_GAP,
     OLD_GAP,

@@ -30,10 +30,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.errors import OrgraphError  # noqa: E402
-from core.settings import load_settings  # noqa: E402
-from core.store import GraphStore, open_store  # noqa: E402
-from queries.catalog import CATALOG, run_query  # noqa: E402
+from orgraph.core.errors import OrgraphError  # noqa: E402
+from orgraph.core.settings import load_settings  # noqa: E402
+from orgraph.core.store import GraphStore, open_store  # noqa: E402
+from orgraph.queries.catalog import CATALOG, run_query  # noqa: E402
 from tests.queries import compare, compare_b  # noqa: E402
 from tests.queries.conftest import load_units, synth_units  # noqa: E402
 from tests.queries.reference import LoadUnit, Reference, read_reference  # noqa: E402
@@ -196,7 +196,7 @@ def loaded_neo4j(units: list[LoadUnit]) -> GraphStore | None:
 
 
 def read_reference_keys(units: list[LoadUnit]) -> list[str]:
-    from loader.reader import EgoExOR
+    from orgraph.loader.reader import EgoExOR
 
     keys = []
     for paths, splits in units:

@@ -24,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.vocabulary import (  # noqa: E402
+from orgraph.core.vocabulary import (  # noqa: E402
     CANONICAL_TO_RAW_ENTITY,
     CANONICAL_TO_RAW_RELATION,
     ENTITIES,
@@ -34,7 +34,7 @@ from core.vocabulary import (  # noqa: E402
     canonical_entity,
     canonical_relation,
 )
-from loader.reader import EgoExOR  # noqa: E402
+from orgraph.loader.reader import EgoExOR  # noqa: E402
 
 REAL_FRAMES, REAL_TAKES, TRIPLETS_PER_FRAME = 84_553, 36, 6.7
 
@@ -80,7 +80,7 @@ def _write_plain(path: Path, frames: int, takes: int, seed: int) -> None:
 def make_file(out: Path, frames: int, seed: int) -> Path:
     """A merged egoexor-scale file without rgb: loader.synth if present, else the plain writer."""
     try:
-        from loader.synth import generate  # type: ignore[attr-defined]
+        from orgraph.loader.synth import generate  # type: ignore[attr-defined]
     except ImportError:
         generate = None
     if generate is not None and frames == REAL_FRAMES:

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from core import settings
-from core.errors import ConfigError
+from orgraph.core import settings
+from orgraph.core.errors import ConfigError
 
 DEFAULT_PORT = 7687
 PORT_ENV = "ORGRAPH_NEO4J_PORT"

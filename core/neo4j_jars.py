@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
-from core.errors import Neo4jServerError
+from orgraph.core.errors import Neo4jServerError
 
 POM = Path(__file__).with_name("neo4j_pom.xml")
 MIN_JAVA = 17

@@ -12,8 +12,8 @@ import secrets
 import subprocess
 from pathlib import Path
 
-from core.errors import Neo4jServerError
-from core.neo4j_config import Neo4jPaths
+from orgraph.core.errors import Neo4jServerError
+from orgraph.core.neo4j_config import Neo4jPaths
 
 USER = "neo4j"
 _ADMIN_TIMEOUT = 300.0

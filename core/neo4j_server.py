@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from core.errors import Neo4jServerError
-from core.neo4j_config import (
+from orgraph.core.errors import Neo4jServerError
+from orgraph.core.neo4j_config import (
     HOST,
     Neo4jPaths,
     configured_port,
@@ -29,8 +29,8 @@ from core.neo4j_config import (
     uri_for,
     write_config,
 )
-from core.neo4j_jars import ensure_jars, find_java, neo4j_version
-from core.neo4j_password import USER, ensure_password, read_password, redact
+from orgraph.core.neo4j_jars import ensure_jars, find_java, neo4j_version
+from orgraph.core.neo4j_password import USER, ensure_password, read_password, redact
 
 DEFAULT_START_TIMEOUT = 180.0
 DEFAULT_STOP_TIMEOUT = 60.0

@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from core.errors import ConfigError
+from orgraph.core.errors import ConfigError
 
 BACKENDS = ("embedded", "neo4j")
 DEFAULT_DB = Path("data/orgraph.lbug")

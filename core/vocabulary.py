@@ -6,7 +6,7 @@ every part of ORGraph uses after reading (see docs/egoexor-format.md).
 
 from __future__ import annotations
 
-from core.errors import UnknownNameError
+from orgraph.core.errors import UnknownNameError
 
 ENTITIES: tuple[str, ...] = (
     "anesthetist",

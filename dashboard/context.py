@@ -17,10 +17,10 @@ from typing import TypeVar
 
 import streamlit as st
 
-from core.errors import OrgraphError
-from core.settings import Settings, load_settings, redact_uri
-from core.store import GraphStore, StoreChanged, open_store
-from dashboard.live_store import LiveStore
+from orgraph.core.errors import OrgraphError
+from orgraph.core.settings import Settings, load_settings, redact_uri
+from orgraph.core.store import GraphStore, StoreChanged, open_store
+from orgraph.dashboard.live_store import LiveStore
 
 log = logging.getLogger("orgraph.dashboard")
 T = TypeVar("T")

@@ -13,11 +13,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.context import live_store, settings, store_id, with_store
-from queries import browse
-from queries.catalog import run_query
-from queries.console import run_console
-from queries.stats import graph_summary
+from orgraph.dashboard.context import live_store, settings, store_id, with_store
+from orgraph.queries import browse
+from orgraph.queries.catalog import run_query
+from orgraph.queries.console import run_console
+from orgraph.queries.stats import graph_summary
 
 TTL = 600
 MAX_QUERIES = 500

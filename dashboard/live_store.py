@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from core.store import GraphStore
+from orgraph.core.store import GraphStore
 
 CHECK_INTERVAL_S = 1.0
 

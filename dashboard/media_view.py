@@ -15,9 +15,9 @@ import numpy as np
 import streamlit as st
 from PIL import Image, ImageDraw
 
-from core.errors import OrgraphError
-from core.vocabulary import EGO_ROLES
-from loader.reader import EgoExOR
+from orgraph.core.errors import OrgraphError
+from orgraph.core.vocabulary import EGO_ROLES
+from orgraph.loader.reader import EgoExOR
 
 MIN_WIDTH = 320
 GAZE_COLOUR = (255, 40, 40)

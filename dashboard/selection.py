@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data
+from orgraph.dashboard import data
 
 FRAME_KEY = "frame"
 TAKE_KEY = "take"

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 import torch
 from torch_geometric.data import Data
 
-from gnn.features import N_CLASSES
-from gnn.graphs import N_LABELS, NONE_LABEL
+from orgraph.gnn.features import N_CLASSES
+from orgraph.gnn.graphs import N_LABELS, NONE_LABEL
 
 
 class FrequencyPrior:

@@ -8,9 +8,9 @@ from pathlib import Path
 import torch
 from torch_geometric.data import Data, InMemoryDataset
 
-from core.errors import DataFormatError
-from core.vocabulary import SPLITS
-from gnn.export import MANIFEST, read_manifest
+from orgraph.core.errors import DataFormatError
+from orgraph.core.vocabulary import SPLITS
+from orgraph.gnn.export import MANIFEST, read_manifest
 
 
 class EgoExORSceneGraphs(InMemoryDataset):

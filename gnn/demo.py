@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.settings import Settings
-from core.store import open_store
-from gnn.evaluate_run import compare, format_comparison
-from gnn.export import export, read_manifest
-from gnn.run_files import CHECKPOINT, TrainConfig
-from gnn.train import train
-from gnn.writeback import write_predictions
+from orgraph.core.settings import Settings
+from orgraph.core.store import open_store
+from orgraph.gnn.evaluate_run import compare, format_comparison
+from orgraph.gnn.export import export, read_manifest
+from orgraph.gnn.run_files import CHECKPOINT, TrainConfig
+from orgraph.gnn.train import train
+from orgraph.gnn.writeback import write_predictions
 
 DEMO_EPOCHS = 8
 """About a minute of training (GNN and MLP) on the `small` demo data on 2 cores."""

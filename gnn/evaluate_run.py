@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.errors import DataFormatError
-from core.store import GraphStore
-from gnn.baselines import FrequencyPrior
-from gnn.dataset import EgoExORSceneGraphs
-from gnn.evaluation import EvaluationReport, FrameKey, evaluate
-from gnn.export import read_manifest
-from gnn.features import FEATURE_VERSION
-from gnn.inference import Triplet, predict_prior, predict_probs, to_triplets
-from gnn.packed import PackedSplit
-from gnn.run_files import load_models, read_config
-from gnn.store_read import graph_fingerprint, read_split_truth, read_takes
-from gnn.train import load_net
+from orgraph.core.errors import DataFormatError
+from orgraph.core.store import GraphStore
+from orgraph.gnn.baselines import FrequencyPrior
+from orgraph.gnn.dataset import EgoExORSceneGraphs
+from orgraph.gnn.evaluation import EvaluationReport, FrameKey, evaluate
+from orgraph.gnn.export import read_manifest
+from orgraph.gnn.features import FEATURE_VERSION
+from orgraph.gnn.inference import Triplet, predict_prior, predict_probs, to_triplets
+from orgraph.gnn.packed import PackedSplit
+from orgraph.gnn.run_files import load_models, read_config
+from orgraph.gnn.store_read import graph_fingerprint, read_split_truth, read_takes
+from orgraph.gnn.train import load_net
 
 PUBLISHED: tuple[tuple[str, float], ...] = (
     ("ORacle (published, real EgoExOR)", 0.69),

@@ -18,20 +18,20 @@ from pathlib import Path
 import torch
 from tqdm import tqdm
 
-from core.errors import DataFormatError
-from core.store import GraphStore
-from core.vocabulary import ENTITIES, RELATIONS, SPLITS
-from gnn.features import FEATURE_VERSION, N_FEATURES, layout_description, role_signals
-from gnn.graphs import NONE_LABEL, frame_graph
-from gnn.store_read import (
+from orgraph.core.errors import DataFormatError
+from orgraph.core.store import GraphStore
+from orgraph.core.vocabulary import ENTITIES, RELATIONS, SPLITS
+from orgraph.gnn.features import FEATURE_VERSION, N_FEATURES, layout_description, role_signals
+from orgraph.gnn.graphs import NONE_LABEL, frame_graph
+from orgraph.gnn.store_read import (
     TakeRow,
     graph_fingerprint,
     read_annotated_frames,
     read_take_triplets,
     read_takes,
 )
-from loader.reader import EgoExOR
-from loader.take_signals import RoleSignals, read_take_signals
+from orgraph.loader.reader import EgoExOR
+from orgraph.loader.take_signals import RoleSignals, read_take_signals
 
 MANIFEST = "manifest.json"
 CHUNK_DIR = "takes"

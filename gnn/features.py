@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.vocabulary import EGO_ROLES, ENTITIES, entity_kind
-from loader.take_signals import RoleSignals
+from orgraph.core.vocabulary import EGO_ROLES, ENTITIES, entity_kind
+from orgraph.loader.take_signals import RoleSignals
 
 KINDS: tuple[str, ...] = ("role", "device", "furniture", "anatomy", "object")
 N_CLASSES = len(ENTITIES)

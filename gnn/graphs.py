@@ -11,8 +11,8 @@ import numpy as np
 import torch
 from torch_geometric.data import Data
 
-from core.vocabulary import ENTITY_INDEX, RELATION_INDEX, RELATIONS
-from gnn.features import static_features
+from orgraph.core.vocabulary import ENTITY_INDEX, RELATION_INDEX, RELATIONS
+from orgraph.gnn.features import static_features
 
 NONE_LABEL = len(RELATIONS)
 """Label index of an ordered pair without relation (22)."""

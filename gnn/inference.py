@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import torch
 
-from core.vocabulary import ENTITIES, RELATIONS
-from gnn.baselines import FrequencyPrior
-from gnn.evaluation import FrameKey
-from gnn.graphs import N_LABELS, NONE_LABEL
-from gnn.model import HIST_DIM, SceneGraphNet
-from gnn.packed import PackedSplit
+from orgraph.core.vocabulary import ENTITIES, RELATIONS
+from orgraph.gnn.baselines import FrequencyPrior
+from orgraph.gnn.evaluation import FrameKey
+from orgraph.gnn.graphs import N_LABELS, NONE_LABEL
+from orgraph.gnn.model import HIST_DIM, SceneGraphNet
+from orgraph.gnn.packed import PackedSplit
 
 Triplet = tuple[str, str, str]
 

@@ -11,8 +11,8 @@ import torch
 from torch import nn
 from torch_geometric.nn import TransformerConv
 
-from gnn.features import N_CLASSES, N_FEATURES, OFFSETS
-from gnn.graphs import N_LABELS
+from orgraph.gnn.features import N_CLASSES, N_FEATURES, OFFSETS
+from orgraph.gnn.graphs import N_LABELS
 
 HIST_DIM = N_LABELS + 1
 _COLOUR_SLOTS = ("colour_gaze", "colour_left_palm", "colour_right_palm")

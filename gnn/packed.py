@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import torch
 
-from gnn.dataset import EgoExORSceneGraphs
-from gnn.evaluation import FrameKey
+from orgraph.gnn.dataset import EgoExORSceneGraphs
+from orgraph.gnn.evaluation import FrameKey
 
 
 @dataclass

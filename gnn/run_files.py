@@ -9,7 +9,7 @@ from pathlib import Path
 
 import torch
 
-from core.errors import ConfigError, DataFormatError
+from orgraph.core.errors import ConfigError, DataFormatError
 
 CONFIG = "config.json"
 METRICS = "metrics.jsonl"

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from core.errors import StoreError
-from core.store import GraphStore
-from core.vocabulary import RELATION_INDEX
+from orgraph.core.errors import StoreError
+from orgraph.core.store import GraphStore
+from orgraph.core.vocabulary import RELATION_INDEX
 
 Triplet = tuple[str, str, str]
 

@@ -20,16 +20,16 @@ from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 from tqdm import tqdm
 
-from core.errors import ConfigError, DataFormatError
-from gnn.baselines import FrequencyPrior
-from gnn.dataset import EgoExORSceneGraphs
-from gnn.evaluation import evaluate
-from gnn.export import read_manifest
-from gnn.graphs import N_LABELS
-from gnn.inference import history_features, predict_prior, predict_probs, to_triplets
-from gnn.model import SceneGraphNet, class_weights
-from gnn.packed import PackedSplit
-from gnn.run_files import (
+from orgraph.core.errors import ConfigError, DataFormatError
+from orgraph.gnn.baselines import FrequencyPrior
+from orgraph.gnn.dataset import EgoExORSceneGraphs
+from orgraph.gnn.evaluation import evaluate
+from orgraph.gnn.export import read_manifest
+from orgraph.gnn.graphs import N_LABELS
+from orgraph.gnn.inference import history_features, predict_prior, predict_probs, to_triplets
+from orgraph.gnn.model import SceneGraphNet, class_weights
+from orgraph.gnn.packed import PackedSplit
+from orgraph.gnn.run_files import (
     CHECKPOINT,
     MODELS,
     TrainConfig,

@@ -16,13 +16,13 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from core.errors import StoreError
-from core.store import GraphStore
-from core.vocabulary import ENTITIES, ENTITY_INDEX, FPS, RELATION_INDEX, RELATIONS
-from gnn.evaluation import FrameKey
-from gnn.store_read import read_annotated_frames
-from loader.intervals import build_intervals
-from loader.records import frame_key
+from orgraph.core.errors import StoreError
+from orgraph.core.store import GraphStore
+from orgraph.core.vocabulary import ENTITIES, ENTITY_INDEX, FPS, RELATION_INDEX, RELATIONS
+from orgraph.gnn.evaluation import FrameKey
+from orgraph.gnn.store_read import read_annotated_frames
+from orgraph.loader.intervals import build_intervals
+from orgraph.loader.records import frame_key
 
 Triplet = tuple[str, str, str]
 

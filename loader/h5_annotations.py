@@ -13,10 +13,15 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from core.errors import DataFormatError, UnknownNameError
-from core.vocabulary import ENTITY_INDEX, RELATION_INDEX, canonical_entity, canonical_relation
-from loader.h5_util import get_node, where
-from loader.model import TakeAnnotations, TakeInfo
+from orgraph.core.errors import DataFormatError, UnknownNameError
+from orgraph.core.vocabulary import (
+    ENTITY_INDEX,
+    RELATION_INDEX,
+    canonical_entity,
+    canonical_relation,
+)
+from orgraph.loader.h5_util import get_node, where
+from orgraph.loader.model import TakeAnnotations, TakeInfo
 
 WIDTH = 64
 """Fixed string width of the read buffer; longer fixed-length names are read the slow way."""

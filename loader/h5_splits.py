@@ -12,10 +12,10 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from core.errors import DataFormatError
-from core.vocabulary import SPLITS
-from loader.h5_util import as_text, h5_errors, where
-from loader.model import TakeInfo
+from orgraph.core.errors import DataFormatError
+from orgraph.core.vocabulary import SPLITS
+from orgraph.loader.h5_util import as_text, h5_errors, where
+from orgraph.loader.model import TakeInfo
 
 TakeKey = tuple[str, int, int]
 SPLIT_FIELDS = ("surgery_type", "procedure_id", "take_id", "frame_id")

@@ -14,7 +14,7 @@ from typing import Any
 import h5py
 import numpy as np
 
-from core.errors import DataFormatError
+from orgraph.core.errors import DataFormatError
 
 
 def where(file: Path | str, path: str) -> str:

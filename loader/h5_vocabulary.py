@@ -12,9 +12,9 @@ from pathlib import Path
 
 import h5py
 
-from core.errors import DataFormatError, UnknownNameError
-from core.vocabulary import canonical_entity, canonical_relation
-from loader.h5_util import as_text, get_node, h5_errors, where
+from orgraph.core.errors import DataFormatError, UnknownNameError
+from orgraph.core.vocabulary import canonical_entity, canonical_relation
+from orgraph.loader.h5_util import as_text, get_node, h5_errors, where
 
 VOCAB_PATH = "/metadata/vocabulary"
 

@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from core.vocabulary import ENTITIES, RELATIONS, SPLITS, UNASSIGNED_SPLIT
-from loader.model import TakeAnnotations
-from loader.reader import EgoExOR
+from orgraph.core.vocabulary import ENTITIES, RELATIONS, SPLITS, UNASSIGNED_SPLIT
+from orgraph.loader.model import TakeAnnotations
+from orgraph.loader.reader import EgoExOR
 
 
 def summarize(

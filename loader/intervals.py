@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.vocabulary import ENTITIES, RELATIONS
+from orgraph.core.vocabulary import ENTITIES, RELATIONS
 
 _NE = len(ENTITIES)
 _NR = len(RELATIONS)

@@ -17,13 +17,13 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from core.errors import ConfigError
-from core.store import GraphStore, TakeGraph
-from core.store.schema import LAYOUT_VERSION
-from loader.model import TakeAnnotations, TakeInfo
-from loader.reader import EgoExOR
-from loader.records import Validity, build_take_graph
-from loader.worker_pool import worker_pool
+from orgraph.core.errors import ConfigError
+from orgraph.core.store import GraphStore, TakeGraph
+from orgraph.core.store.schema import LAYOUT_VERSION
+from orgraph.loader.model import TakeAnnotations, TakeInfo
+from orgraph.loader.reader import EgoExOR
+from orgraph.loader.records import Validity, build_take_graph
+from orgraph.loader.worker_pool import worker_pool
 
 
 @dataclass

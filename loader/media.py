@@ -9,16 +9,16 @@ from __future__ import annotations
 import h5py
 import numpy as np
 
-from core.errors import DataFormatError, UnknownNameError
-from core.vocabulary import (
+from orgraph.core.errors import DataFormatError, UnknownNameError
+from orgraph.core.vocabulary import (
     BLANK_CAMERA_ID,
     CAMERA_TYPE_NAMES,
     EGO_ROLES,
     GAZE_OFFSET,
     gaze_offset_applies,
 )
-from loader.h5_util import get_node, h5_errors, where
-from loader.model import TakeInfo
+from orgraph.loader.h5_util import get_node, h5_errors, where
+from orgraph.loader.model import TakeInfo
 
 RGB = "frames/rgb"
 GAZE = "eye_gaze/coordinates"

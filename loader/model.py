@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.vocabulary import ENTITIES, RELATIONS
+from orgraph.core.vocabulary import ENTITIES, RELATIONS
 
 Triplet = tuple[str, str, str]
 """(subject, relation, object), canonical names."""

@@ -15,14 +15,19 @@ from types import TracebackType
 import h5py
 import numpy as np
 
-from core.errors import DataFormatError, UnknownNameError
-from loader.h5_annotations import NameLookup, read_take_annotations
-from loader.h5_splits import assign_splits, read_split_rows
-from loader.h5_takes import find_takes
-from loader.h5_util import open_h5
-from loader.h5_vocabulary import RawVocabulary, canonical_mapping, merge_vocabulary, read_vocabulary
-from loader.media import TakeMedia, signal_validity
-from loader.model import TakeAnnotations, TakeInfo
+from orgraph.core.errors import DataFormatError, UnknownNameError
+from orgraph.loader.h5_annotations import NameLookup, read_take_annotations
+from orgraph.loader.h5_splits import assign_splits, read_split_rows
+from orgraph.loader.h5_takes import find_takes
+from orgraph.loader.h5_util import open_h5
+from orgraph.loader.h5_vocabulary import (
+    RawVocabulary,
+    canonical_mapping,
+    merge_vocabulary,
+    read_vocabulary,
+)
+from orgraph.loader.media import TakeMedia, signal_validity
+from orgraph.loader.model import TakeAnnotations, TakeInfo
 
 
 @dataclass

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from core import vocabulary as voc
-from core.store.records import TakeGraph
-from core.store.schema import BUCKET_FRAMES, bucket_key
-from loader.intervals import build_intervals
-from loader.model import TakeAnnotations, TakeInfo
+from orgraph.core import vocabulary as voc
+from orgraph.core.store.records import TakeGraph
+from orgraph.core.store.schema import BUCKET_FRAMES, bucket_key
+from orgraph.loader.intervals import build_intervals
+from orgraph.loader.model import TakeAnnotations, TakeInfo
 
 Validity = dict[str, tuple[np.ndarray, np.ndarray]]
 """Role -> (gaze valid per frame, hands valid per frame)."""

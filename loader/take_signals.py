@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.errors import DataFormatError
-from core.vocabulary import GAZE_OFFSET, gaze_offset_applies
-from loader.h5_util import h5_errors, where
-from loader.media import DEPTH, GAZE, HAND_POINTS, HANDS, TakeMedia, camera_role
+from orgraph.core.errors import DataFormatError
+from orgraph.core.vocabulary import GAZE_OFFSET, gaze_offset_applies
+from orgraph.loader.h5_util import h5_errors, where
+from orgraph.loader.media import DEPTH, GAZE, HAND_POINTS, HANDS, TakeMedia, camera_role
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 
-from core.errors import OrgraphError
+from orgraph.core.errors import OrgraphError
 
 COMMAND_MODULES: tuple[str, ...] = (
     "synth",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.store import GraphStore
+from orgraph.core.store import GraphStore
 
 _TAKES = """
 MATCH (t:Take)

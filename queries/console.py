@@ -16,9 +16,9 @@ from typing import Any
 
 import pandas as pd
 
-from core.errors import OrgraphError
-from core.store import GraphStore
-from queries.cypher_guard import ConsoleRefused, check_read_only
+from orgraph.core.errors import OrgraphError
+from orgraph.core.store import GraphStore
+from orgraph.queries.cypher_guard import ConsoleRefused, check_read_only
 
 DEFAULT_TIMEOUT = 30.0
 """Seconds a console query may run when the caller gives no timeout."""

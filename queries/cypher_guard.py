@@ -37,8 +37,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from queries.cypher_lexer import Token, tokenize
-from queries.cypher_limits import MAX_TOKENS, ConsoleRefused, Nesting, QueryTooLarge, check_length
+from orgraph.queries.cypher_lexer import Token, tokenize
+from orgraph.queries.cypher_limits import (
+    MAX_TOKENS,
+    ConsoleRefused,
+    Nesting,
+    QueryTooLarge,
+    check_length,
+)
 
 __all__ = ["ConsoleRefused", "QueryTooLarge", "WriteRefused", "check_read_only"]
 

@@ -28,7 +28,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from queries.cypher_limits import MAX_DEPTH, ConsoleRefused, too_deep, too_many_tokens
+from orgraph.queries.cypher_limits import MAX_DEPTH, ConsoleRefused, too_deep, too_many_tokens
 
 COMMENT_ENDS = "\n\r"
 WHITESPACE = frozenset(

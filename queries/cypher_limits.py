@@ -39,7 +39,7 @@ measures these figures again.
 
 from __future__ import annotations
 
-from core.errors import OrgraphError
+from orgraph.core.errors import OrgraphError
 
 MAX_TEXT_CHARS = 20_000
 """Longest console text, in characters."""

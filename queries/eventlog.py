@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.errors import OrgraphError
-from core.store import GraphStore
-from queries.catalog.common import ROLE_LIST
+from orgraph.core.errors import OrgraphError
+from orgraph.core.store import GraphStore
+from orgraph.queries.catalog.common import ROLE_LIST
 
 EPOCH = pd.Timestamp("2000-01-01T00:00:00", tz="UTC")
 """Time zero of every take in the log."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.store import GraphStore
-from queries.catalog import run_query
+from orgraph.core.store import GraphStore
+from orgraph.queries.catalog import run_query
 
 
 def _table(df: pd.DataFrame, columns: list[str], top: int) -> str:

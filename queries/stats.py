@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.store import GraphStore
-from core.vocabulary import SPLITS, UNASSIGNED_SPLIT
+from orgraph.core.store import GraphStore
+from orgraph.core.vocabulary import SPLITS, UNASSIGNED_SPLIT
 
 _TAKES = """
 MATCH (t:Take)-[:HAS_FRAME]->(f:Frame)

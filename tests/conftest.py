@@ -14,8 +14,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from core import neo4j_server
-from core.settings import local_neo4j_password
+from orgraph.core import neo4j_server
+from orgraph.core.settings import local_neo4j_password
 
 
 def in_ci() -> bool:

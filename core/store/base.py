@@ -8,8 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from core.errors import StoreError
-from core.store.records import TakeGraph, require_distinct_takes
+from orgraph.core.errors import StoreError
+from orgraph.core.store.records import TakeGraph, require_distinct_takes
 
 
 class StoreChanged(StoreError):
@@ -52,7 +52,7 @@ class GraphStore(ABC):
         engine. Backends isolate it further where an engine could crash or hang the
         process (LadybugDB: a child process; Neo4j: a connection of its own).
         """
-        from core.store.deadline import call_with_deadline
+        from orgraph.core.store.deadline import call_with_deadline
 
         return call_with_deadline(
             lambda: self.query(cypher, params, timeout=timeout, row_limit=row_limit), timeout

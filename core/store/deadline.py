@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
-from core.errors import StoreError
+from orgraph.core.errors import StoreError
 
 T = TypeVar("T")
 

@@ -25,9 +25,9 @@ from typing import Any
 
 import pandas as pd
 
-from core.errors import StoreError
-from core.store.deadline import GRACE_SECONDS, QueryStopped, check_timeout
-from core.store.ladybug_worker import HEADER, encode
+from orgraph.core.errors import StoreError
+from orgraph.core.store.deadline import GRACE_SECONDS, QueryStopped, check_timeout
+from orgraph.core.store.ladybug_worker import HEADER, encode
 
 MAX_WORKERS = 3
 """Console queries that may run at once per store."""
@@ -53,7 +53,7 @@ class _Worker:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_ROOT), env.get("PYTHONPATH")]))
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "core.store.ladybug_worker", str(db_dir)],
+            [sys.executable, "-m", "orgraph.core.store.ladybug_worker", str(db_dir)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,

@@ -20,8 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from core.errors import StoreError
-from core.store.base import StoreChanged
+from orgraph.core.errors import StoreError
+from orgraph.core.store.base import StoreChanged
 
 WAL_SUFFIX = ".wal"
 WATCH_INTERVAL_S = 0.5

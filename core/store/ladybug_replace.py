@@ -19,10 +19,10 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.errors import StoreError
+from orgraph.core.errors import StoreError
 
 if TYPE_CHECKING:
-    from core.store.ladybug_store import LadybugStore
+    from orgraph.core.store.ladybug_store import LadybugStore
 
 LOCK_FILE = "writer.lock"
 NEXT_SUFFIX = ".next"

@@ -15,13 +15,13 @@ from typing import Any
 
 import pandas as pd
 
-from core.errors import StoreError
-from core.settings import DEFAULT_READ_BUFFER_POOL_MB
-from core.store.base import GraphStore
-from core.store.ladybug_reader import ReadOnlyDatabase, data_version
-from core.store.ladybug_replace import WriterLock, open_copy, remove_leftovers, swap_in
-from core.store.records import TakeGraph, require_distinct_takes, validate_take_graph
-from core.store.schema import NODE_BY_NAME, NODES, RELS, TAKE_DELETES, static_rows
+from orgraph.core.errors import StoreError
+from orgraph.core.settings import DEFAULT_READ_BUFFER_POOL_MB
+from orgraph.core.store.base import GraphStore
+from orgraph.core.store.ladybug_reader import ReadOnlyDatabase, data_version
+from orgraph.core.store.ladybug_replace import WriterLock, open_copy, remove_leftovers, swap_in
+from orgraph.core.store.records import TakeGraph, require_distinct_takes, validate_take_graph
+from orgraph.core.store.schema import NODE_BY_NAME, NODES, RELS, TAKE_DELETES, static_rows
 
 DB_FILE = "graph.lbug"
 
@@ -205,7 +205,7 @@ class LadybugStore(GraphStore):
     ) -> pd.DataFrame:
         """A console read in a child process (core.store.ladybug_console): if the engine
         crashes or hangs there, this process carries on and the caller gets one line."""
-        from core.store.ladybug_console import workers_of
+        from orgraph.core.store.ladybug_console import workers_of
 
         return workers_of(self).run(cypher, params, timeout=timeout, row_limit=row_limit)
 
@@ -395,7 +395,7 @@ class LadybugStore(GraphStore):
             raise StoreError(f"the embedded database {self.db_dir} was opened read-only")
 
     def close(self) -> None:
-        from core.store.ladybug_console import close_workers_of
+        from orgraph.core.store.ladybug_console import close_workers_of
 
         close_workers_of(self)
         if getattr(self, "_reader", None) is not None:

@@ -58,7 +58,7 @@ def _watch_parent(parent: int) -> None:
 
 
 def _answer(store: Any, request: tuple[Any, ...]) -> tuple[Any, ...]:
-    from core.errors import StoreError
+    from orgraph.core.errors import StoreError
 
     cypher, params, timeout, row_limit = request
     try:
@@ -77,9 +77,9 @@ def main(db_dir: str) -> int:
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray engine output -> stderr
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
-    from core.errors import OrgraphError
-    from core.settings import load_settings
-    from core.store.ladybug_store import LadybugStore
+    from orgraph.core.errors import OrgraphError
+    from orgraph.core.settings import load_settings
+    from orgraph.core.store.ladybug_store import LadybugStore
 
     try:
         cache_mb = load_settings().read_buffer_pool_mb  # the same cap as the parent's reads

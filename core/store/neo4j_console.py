@@ -22,8 +22,8 @@ import neo4j
 import pandas as pd
 from neo4j import exceptions as nx
 
-from core.errors import StoreError
-from core.store.deadline import QueryStopped, call_with_deadline, check_timeout
+from orgraph.core.errors import StoreError
+from orgraph.core.store.deadline import QueryStopped, call_with_deadline, check_timeout
 
 log = logging.getLogger("orgraph.store")
 

@@ -15,11 +15,11 @@ import neo4j
 import pandas as pd
 from neo4j import exceptions as nx
 
-from core.errors import StoreError
-from core.settings import Settings, check_neo4j_uri, redact_text, redact_uri
-from core.store.base import GraphStore
-from core.store.records import TakeGraph, validate_take_graph
-from core.store.schema import NEO4J_INDEXES, NODES, TAKE_DELETES, static_rows
+from orgraph.core.errors import StoreError
+from orgraph.core.settings import Settings, check_neo4j_uri, redact_text, redact_uri
+from orgraph.core.store.base import GraphStore
+from orgraph.core.store.records import TakeGraph, validate_take_graph
+from orgraph.core.store.schema import NEO4J_INDEXES, NODES, TAKE_DELETES, static_rows
 
 BATCH_SIZE = 5_000
 
@@ -179,7 +179,7 @@ class Neo4jStore(GraphStore):
     ) -> pd.DataFrame:
         """A console read on its own connection, READ access, stopped on both sides
         after `timeout` (core.store.neo4j_console)."""
-        from core.store.neo4j_console import Neo4jConsole
+        from orgraph.core.store.neo4j_console import Neo4jConsole
 
         console = Neo4jConsole(
             self.uri,

@@ -36,7 +36,7 @@ def validate_take_graph(g: TakeGraph) -> None:
     LadybugDB 0.22 keeps primary keys of a rolled-back COPY in its index when a COPY
     fails inside a transaction, so such failures must not reach the engine.
     """
-    from core.errors import StoreError
+    from orgraph.core.errors import StoreError
 
     def fail(what: str) -> None:
         raise StoreError(f"take {g.key}: refusing to write inconsistent rows: {what}")
@@ -64,7 +64,7 @@ def validate_take_graph(g: TakeGraph) -> None:
 
 def require_distinct_takes(graphs: list[TakeGraph]) -> None:
     """Refuse a write that names one take twice: which copy should win is unclear."""
-    from core.errors import StoreError
+    from orgraph.core.errors import StoreError
 
     keys = [g.key for g in graphs]
     twice = sorted({k for k in keys if keys.count(k) > 1})

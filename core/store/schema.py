@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core import vocabulary as voc
+from orgraph.core import vocabulary as voc
 
 
 @dataclass(frozen=True)

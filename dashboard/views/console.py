@@ -12,14 +12,14 @@ import json
 
 import streamlit as st
 
-from core.errors import OrgraphError
-from core.store.deadline import QueryStopped
-from dashboard import data
-from dashboard.context import run_page, settings
-from dashboard.graphs import result_graph
-from queries.console import MissingParameters
-from queries.cypher_guard import ConsoleRefused, QueryTooLarge, WriteRefused
-from queries.cypher_limits import MAX_DEPTH, MAX_TEXT_CHARS, MAX_TOKENS
+from orgraph.core.errors import OrgraphError
+from orgraph.core.store.deadline import QueryStopped
+from orgraph.dashboard import data
+from orgraph.dashboard.context import run_page, settings
+from orgraph.dashboard.graphs import result_graph
+from orgraph.queries.console import MissingParameters
+from orgraph.queries.cypher_guard import ConsoleRefused, QueryTooLarge, WriteRefused
+from orgraph.queries.cypher_limits import MAX_DEPTH, MAX_TEXT_CHARS, MAX_TOKENS
 
 EXAMPLE = "MATCH (f:Frame {key: $key})-[s:SHOWS]->(i:Interaction)\nRETURN f, s, i LIMIT 25"
 

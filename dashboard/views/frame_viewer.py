@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data
-from dashboard.context import media_root, run_page
-from dashboard.graphs import STATUS_TEXT, scene_graph_dot, triplet_status
-from dashboard.media_view import MediaMissing, read_frame, rendered_views, resolve
-from dashboard.selection import frame_from_url, frame_to_url, pick_take
+from orgraph.dashboard import data
+from orgraph.dashboard.context import media_root, run_page
+from orgraph.dashboard.graphs import STATUS_TEXT, scene_graph_dot, triplet_status
+from orgraph.dashboard.media_view import MediaMissing, read_frame, rendered_views, resolve
+from orgraph.dashboard.selection import frame_from_url, frame_to_url, pick_take
 
 COLUMNS = 4
 NO_RUN = "(ground truth only)"

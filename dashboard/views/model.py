@@ -10,8 +10,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import charts, data, runs
-from dashboard.context import run_page, runs_dir, with_store
+from orgraph.dashboard import charts, data, runs
+from orgraph.dashboard.context import run_page, runs_dir, with_store
 
 NO_RUN = (
     "No trained run yet in `{root}`. Train one with `orgraph export data/export` then "
@@ -22,7 +22,7 @@ NO_RUN = (
 
 @st.cache_data(show_spinner="Evaluating the run on the test split...", max_entries=8)
 def _evaluate_now(store: str, run: str, stamp: float) -> dict[str, dict]:
-    from gnn.evaluate_run import compare  # torch is imported only when asked for
+    from orgraph.gnn.evaluate_run import compare  # torch is imported only when asked for
 
     reports, _ = with_store(lambda s: compare(s, Path(run), "test"))
     return {name: r.to_dict() for name, r in reports.items()}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, data
-from dashboard.context import run_page
+from orgraph.dashboard import charts, data
+from orgraph.dashboard.context import run_page
 
 
 def render() -> None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.vocabulary import ROLES
-from dashboard import charts, data
-from dashboard.context import run_page
-from dashboard.selection import open_frame, pick_take
+from orgraph.core.vocabulary import ROLES
+from orgraph.dashboard import charts, data
+from orgraph.dashboard.context import run_page
+from orgraph.dashboard.selection import open_frame, pick_take
 
 
 def render() -> None:

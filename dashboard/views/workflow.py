@@ -8,10 +8,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.vocabulary import ROLES
-from dashboard import charts, data
-from dashboard.context import run_page
-from dashboard.graphs import dfg_dot
+from orgraph.core.vocabulary import ROLES
+from orgraph.dashboard import charts, data
+from orgraph.dashboard.context import run_page
+from orgraph.dashboard.graphs import dfg_dot
 
 VIEWS = ("Directly-follows", "N-grams", "Handovers", "Allen concurrency", "Phase timelines")
 ANY = "(all)"

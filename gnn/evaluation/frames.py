@@ -5,7 +5,7 @@ Kept apart so that parsing predictions and scoring them agree on one spelling of
 
 from __future__ import annotations
 
-from core.vocabulary import NONE_RELATION, RELATIONS, canonical_entity, canonical_relation
+from orgraph.core.vocabulary import NONE_RELATION, RELATIONS, canonical_entity, canonical_relation
 
 FrameKey = tuple[str, int, int, int]
 """(surgery_type, procedure_id, take_id, frame) of one annotated frame."""

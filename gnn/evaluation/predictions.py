@@ -13,15 +13,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from core.errors import DataFormatError, UnknownNameError
-from core.vocabulary import SURGERY_TYPES
-from gnn.evaluation.frames import (
+from orgraph.core.errors import DataFormatError, UnknownNameError
+from orgraph.core.vocabulary import SURGERY_TYPES
+from orgraph.gnn.evaluation.frames import (
     FrameKey,
     Triplet,
     canonical_triplet,
     frame_name,
 )
-from gnn.evaluation.sg_text import split_scene_graph_text
+from orgraph.gnn.evaluation.sg_text import split_scene_graph_text
 
 KEY_FIELDS: tuple[str, ...] = ("surgery_type", "procedure_id", "take_id", "frame")
 """Fields every record must have to name its frame."""

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from core.errors import ConfigError, DataFormatError, UnknownNameError
-from gnn.evaluation.frames import (
+from orgraph.core.errors import ConfigError, DataFormatError, UnknownNameError
+from orgraph.gnn.evaluation.frames import (
     LABEL_INDEX,
     LABELS,
     NONE_INDEX,
@@ -23,8 +23,8 @@ from gnn.evaluation.frames import (
     frame_name,
     take_name,
 )
-from gnn.evaluation.report import EvaluationReport, GroupScore
-from gnn.evaluation.scores import empty_confusion
+from orgraph.gnn.evaluation.report import EvaluationReport, GroupScore
+from orgraph.gnn.evaluation.scores import empty_confusion
 
 ENTITY_MODES: tuple[str, ...] = ("predicted", "ground-truth")
 """Where the entities in play come from: the predictions (official) or the truth (MM-OR)."""

@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from gnn.evaluation.frames import LABELS
-from gnn.evaluation.scores import label_scores, macro_f1
+from orgraph.gnn.evaluation.frames import LABELS
+from orgraph.gnn.evaluation.scores import label_scores, macro_f1
 
 ENTITY_MODE_TEXT: dict[str, str] = {
     "predicted": "entities in play from the PREDICTED triplets (official EgoExOR code)",

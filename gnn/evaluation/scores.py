@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gnn.evaluation.frames import LABELS
+from orgraph.gnn.evaluation.frames import LABELS
 
 
 def empty_confusion() -> np.ndarray:

@@ -3,8 +3,8 @@
 See loader/synth/README.md for what is modelled and the choices made.
 """
 
-from loader.synth.api import SynthResult, check_rgb, generate
-from loader.synth.scales import SCALES
-from loader.synth.take import SynthTake
+from orgraph.loader.synth.api import SynthResult, check_rgb, generate
+from orgraph.loader.synth.scales import SCALES
+from orgraph.loader.synth.take import SynthTake
 
 __all__ = ["SCALES", "SynthResult", "SynthTake", "check_rgb", "generate"]

@@ -11,11 +11,11 @@ import h5py
 import numpy as np
 from tqdm import tqdm
 
-from core.errors import ConfigError
-from core.vocabulary import SPLITS
-from loader.synth import writer
-from loader.synth.scales import SCALES, TakeSpec, take_specs
-from loader.synth.take import SynthTake, generate_take
+from orgraph.core.errors import ConfigError
+from orgraph.core.vocabulary import SPLITS
+from orgraph.loader.synth import writer
+from orgraph.loader.synth.scales import SCALES, TakeSpec, take_specs
+from orgraph.loader.synth.take import SynthTake, generate_take
 
 MERGED_NAME = "egoexor.h5"
 SPLITS_NAME = "splits.h5"

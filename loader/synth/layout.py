@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.vocabulary import EGO_ROLES, ENTITIES
+from orgraph.core.vocabulary import EGO_ROLES, ENTITIES
 
 
 @dataclass

@@ -11,9 +11,9 @@ import colorsys
 
 import numpy as np
 
-from core.vocabulary import CAMERA_TYPE_IDS, ENTITIES, RELATIONS
-from loader.synth.layout import Layout
-from loader.synth.workflow import Rows
+from orgraph.core.vocabulary import CAMERA_TYPE_IDS, ENTITIES, RELATIONS
+from orgraph.loader.synth.layout import Layout
+from orgraph.loader.synth.workflow import Rows
 
 
 def _palette(n: int, value: float) -> np.ndarray:

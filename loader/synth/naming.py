@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.vocabulary import (
+from orgraph.core.vocabulary import (
     CAMERA_TYPE_IDS,
     CANONICAL_TO_RAW_ENTITY,
     CANONICAL_TO_RAW_RELATION,

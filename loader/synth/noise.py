@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.vocabulary import ENTITY_INDEX, RELATION_INDEX
-from loader.synth.phases import FILLER
-from loader.synth.workflow import Rows
+from orgraph.core.vocabulary import ENTITY_INDEX, RELATION_INDEX
+from orgraph.loader.synth.phases import FILLER
+from orgraph.loader.synth.workflow import Rows
 
 P_DROP = 0.015
 P_SWAP = 0.003

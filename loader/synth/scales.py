@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.errors import ConfigError
+from orgraph.core.errors import ConfigError
 
 SCALES: tuple[str, ...] = ("tiny", "small", "egoexor")
 EGOEXOR_FRAMES = 84_553

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.vocabulary import (
+from orgraph.core.vocabulary import (
     CAMERA_TYPE_IDS,
     EGO_ROLES,
     ENTITIES,
@@ -20,8 +20,8 @@ from core.vocabulary import (
     RELATION_INDEX,
     gaze_offset_applies,
 )
-from loader.synth.layout import Layout
-from loader.synth.workflow import Rows
+from orgraph.loader.synth.layout import Layout
+from orgraph.loader.synth.workflow import Rows
 
 _WORK = (
     "anaesthetising",

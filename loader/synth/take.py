@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 import h5py
 import numpy as np
 
-from core.vocabulary import ENTITIES, RELATIONS
-from loader.synth import media, naming, writer
-from loader.synth.layout import make_layout
-from loader.synth.noise import annotated_mask, apply_noise
-from loader.synth.scales import TakeSpec
-from loader.synth.signals import make_signals
-from loader.synth.workflow import build_take
+from orgraph.core.vocabulary import ENTITIES, RELATIONS
+from orgraph.loader.synth import media, naming, writer
+from orgraph.loader.synth.layout import make_layout
+from orgraph.loader.synth.noise import annotated_mask, apply_noise
+from orgraph.loader.synth.scales import TakeSpec
+from orgraph.loader.synth.signals import make_signals
+from orgraph.loader.synth.workflow import build_take
 
 Triplet = tuple[str, str, str]
 NOMINAL_SIZE = (48, 64)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.vocabulary import ENTITY_INDEX, RELATION_INDEX
-from loader.synth.phases import (
+from orgraph.core.vocabulary import ENTITY_INDEX, RELATION_INDEX
+from orgraph.loader.synth.phases import (
     BACKGROUND,
     FILLER,
     PERSISTENT,

@@ -13,8 +13,8 @@ import h5py
 import numpy as np
 from h5py import h5d, h5g, h5p, h5s, h5t
 
-from core.vocabulary import CAMERA_TYPE_IDS
-from loader.synth.naming import file_vocabulary
+from orgraph.core.vocabulary import CAMERA_TYPE_IDS
+from orgraph.loader.synth.naming import file_vocabulary
 
 SPLIT_DTYPE = np.dtype(
     [

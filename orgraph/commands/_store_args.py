@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from core.settings import BACKENDS, Settings, load_settings
+from orgraph.core.settings import BACKENDS, Settings, load_settings
 
 
 def add_store_args(parser: argparse.ArgumentParser) -> None:

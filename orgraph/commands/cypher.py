@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from core.store import open_store
 from orgraph.commands._output import FORMATS, print_result
 from orgraph.commands._store_args import add_store_args, settings_from_args
-from queries.console import parse_params, run_console
+from orgraph.core.store import open_store
+from orgraph.queries.console import parse_params, run_console
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -36,14 +36,14 @@ def _step(title: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.settings import Settings
-    from core.store import open_store
-    from loader.inspect import format_summary, summarize
-    from loader.load import LoadOptions, load
-    from loader.reader import EgoExOR
-    from loader.synth import generate
-    from queries.headlines import headlines
-    from queries.stats import graph_summary
+    from orgraph.core.settings import Settings
+    from orgraph.core.store import open_store
+    from orgraph.loader.inspect import format_summary, summarize
+    from orgraph.loader.load import LoadOptions, load
+    from orgraph.loader.reader import EgoExOR
+    from orgraph.loader.synth import generate
+    from orgraph.queries.headlines import headlines
+    from orgraph.queries.stats import graph_summary
 
     out: Path = args.out
     h5_dir = out / "h5"
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         print(headlines(store))
 
     _step("6. a short scene-graph-generation run: export, train, evaluate, write back")
-    from gnn.demo import train_and_evaluate
+    from orgraph.gnn.demo import train_and_evaluate
 
     print(train_and_evaluate(settings, out / "gnn"))
     if args.no_serve:

@@ -6,10 +6,10 @@ import argparse
 import json
 from pathlib import Path
 
-from core.errors import ConfigError
-from core.store import open_store
-from core.vocabulary import SPLITS
 from orgraph.commands._store_args import add_store_args, settings_from_args
+from orgraph.core.errors import ConfigError
+from orgraph.core.store import open_store
+from orgraph.core.vocabulary import SPLITS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -47,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from gnn.evaluate_run import compare, format_comparison, predictions_json
+    from orgraph.gnn.evaluate_run import compare, format_comparison, predictions_json
 
     if (args.run is None) == (args.predictions is None):
         raise ConfigError("give either RUN_DIR or --predictions FILE")
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     if args.save_predictions:
         args.save_predictions.write_text(json.dumps(predictions_json(preds["gnn"])))
     if args.write_back:
-        from gnn.writeback import write_predictions
+        from orgraph.gnn.writeback import write_predictions
 
         with open_store(settings, read_only=False) as store:
             n = write_predictions(
@@ -77,9 +77,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _file(args: argparse.Namespace, settings) -> int:
-    from gnn.evaluate_run import NOTE
-    from gnn.evaluation import evaluate, format_report, parse_predictions
-    from gnn.store_read import read_split_truth
+    from orgraph.gnn.evaluate_run import NOTE
+    from orgraph.gnn.evaluation import evaluate, format_report, parse_predictions
+    from orgraph.gnn.store_read import read_split_truth
 
     preds = parse_predictions(args.predictions)
     with open_store(settings) as store:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.store import open_store
 from orgraph.commands._store_args import add_store_args, settings_from_args
+from orgraph.core.store import open_store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from gnn.export import export
+    from orgraph.gnn.export import export
 
     with open_store(settings_from_args(args)) as store:
         report = export(store, args.out, progress=not args.quiet, force=args.force)

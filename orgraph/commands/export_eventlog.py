@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.store import open_store
 from orgraph.commands._store_args import add_store_args, settings_from_args
-from queries.eventlog import CASE_KINDS, EPOCH, FORMATS, event_log, write_event_log
+from orgraph.core.store import open_store
+from orgraph.queries.eventlog import CASE_KINDS, EPOCH, FORMATS, event_log, write_event_log
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from loader.inspect import format_summary, summarize
-from loader.reader import EgoExOR
+from orgraph.loader.inspect import format_summary, summarize
+from orgraph.loader.reader import EgoExOR
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from core.settings import redact_uri
-from core.store import open_store
-from loader.load import LoadOptions, load
 from orgraph.commands._store_args import add_store_args, settings_from_args
+from orgraph.core.settings import redact_uri
+from orgraph.core.store import open_store
+from orgraph.loader.load import LoadOptions, load
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from core import neo4j_server
+from orgraph.core import neo4j_server
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

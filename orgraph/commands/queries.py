@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 
-from core.store import open_store
 from orgraph.commands._output import FORMATS, print_result
 from orgraph.commands._store_args import add_store_args, settings_from_args
-from queries.catalog import CATALOG, CatalogQuery, get_query, run_query
-from queries.catalog.registry import QueryError
+from orgraph.core.store import open_store
+from orgraph.queries.catalog import CATALOG, CatalogQuery, get_query, run_query
+from orgraph.queries.catalog.registry import QueryError
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from core.store import open_store
 from orgraph.commands._store_args import add_store_args, settings_from_args
-from queries.stats import graph_summary
+from orgraph.core.store import open_store
+from orgraph.queries.stats import graph_summary
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summary, indent=2))
     else:
-        from loader.inspect import format_summary
+        from orgraph.loader.inspect import format_summary
 
         print(format_summary(summary))
     return 0

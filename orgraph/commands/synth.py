@@ -9,8 +9,8 @@ from pathlib import Path
 
 import h5py
 
-from core.errors import ConfigError
-from loader.synth import SCALES, check_rgb, generate
+from orgraph.core.errors import ConfigError
+from orgraph.loader.synth import SCALES, check_rgb, generate
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -27,8 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from gnn.run_files import TrainConfig
-    from gnn.train import train
+    from orgraph.gnn.run_files import TrainConfig
+    from orgraph.gnn.train import train
 
     cfg = TrainConfig(
         data=str(args.data),

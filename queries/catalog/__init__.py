@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from queries.catalog.registry import CATALOG, CatalogQuery, Param, get_query, run_query
+from orgraph.queries.catalog.registry import CATALOG, CatalogQuery, Param, get_query, run_query
 
 __all__ = ["CATALOG", "CatalogQuery", "Param", "get_query", "run_query"]
 

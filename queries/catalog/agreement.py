@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from queries.catalog.registry import CatalogQuery, Param, register
+from orgraph.queries.catalog.registry import CatalogQuery, Param, register
 
 _CYPHER = """
 MATCH (q:Prediction {run: $run})

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from core.vocabulary import ROLES
-from queries.catalog.registry import Param
+from orgraph.core.vocabulary import ROLES
+from orgraph.queries.catalog.registry import Param
 
 ROLE_LIST = "[" + ", ".join(f"'{r}'" for r in ROLES) + "]"
 """The human roles as a Cypher list literal (fixed text, never user input)."""

@@ -20,9 +20,9 @@ Each unordered pair is counted once, in the one direction that uses these seven 
 
 from __future__ import annotations
 
-from core.store.schema import BUCKET_FRAMES
-from queries.catalog.common import ROLE_LIST, TAKE_FILTER
-from queries.catalog.registry import CatalogQuery, Param, register
+from orgraph.core.store.schema import BUCKET_FRAMES
+from orgraph.queries.catalog.common import ROLE_LIST, TAKE_FILTER
+from orgraph.queries.catalog.registry import CatalogQuery, Param, register
 
 ALLEN_RELATIONS = ("before", "meets", "overlaps", "starts", "during", "finishes", "equals")
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 
-from core.store.schema import BUCKET_FRAMES
-from queries.catalog.common import TAKE_FILTER
-from queries.catalog.registry import CatalogQuery, Param, register
+from orgraph.core.store.schema import BUCKET_FRAMES
+from orgraph.queries.catalog.common import TAKE_FILTER
+from orgraph.queries.catalog.registry import CatalogQuery, Param, register
 
 # TO_TEXT and COUNT_OF(t) are filled in per backend below (fixed text, no user input):
 # COUNT_OF looks a triplet's frame count up in the aligned lists `names` / `counts`.

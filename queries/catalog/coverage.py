@@ -7,8 +7,8 @@ Frame.gaze_valid / hands_valid lists hold the role, and the share holding both.
 
 from __future__ import annotations
 
-from queries.catalog.common import TAKE_FILTER
-from queries.catalog.registry import CatalogQuery, register
+from orgraph.queries.catalog.common import TAKE_FILTER
+from orgraph.queries.catalog.registry import CatalogQuery, register
 
 _CYPHER = """
 MATCH (t:Take)-[:HAS_SOURCE]->(s:Source)

@@ -11,8 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from queries.catalog.common import LEVEL, LEVEL_KEY, typed
-from queries.catalog.registry import CatalogQuery, register
+from orgraph.queries.catalog.common import LEVEL, LEVEL_KEY, typed
+from orgraph.queries.catalog.registry import CatalogQuery, register
 
 _RELATIONS = f"""
 MATCH (p:Procedure)-[:HAS_TAKE]->(t:Take)-[:HAS_ENTITY]->(:Entity)

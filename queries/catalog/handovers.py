@@ -17,8 +17,8 @@ giver's end time, where an interval ends at ``(end_frame + 1) / fps``).
 
 from __future__ import annotations
 
-from queries.catalog.common import TAKE_FILTER
-from queries.catalog.registry import CatalogQuery, Param, register
+from orgraph.queries.catalog.common import TAKE_FILTER
+from orgraph.queries.catalog.registry import CatalogQuery, Param, register
 
 HANDOVERS = register(
     CatalogQuery(

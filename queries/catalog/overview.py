@@ -6,8 +6,8 @@ from typing import Any
 
 import pandas as pd
 
-from queries.catalog.common import typed
-from queries.catalog.registry import CatalogQuery, register
+from orgraph.queries.catalog.common import typed
+from orgraph.queries.catalog.registry import CatalogQuery, register
 
 _CYPHER = """
 MATCH (p:Procedure)-[:HAS_TAKE]->(t:Take)

@@ -14,9 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from queries.catalog.common import typed
-from queries.catalog.registry import CatalogQuery, Param, register
-from queries.param_types import text_list
+from orgraph.queries.catalog.common import typed
+from orgraph.queries.catalog.registry import CatalogQuery, Param, register
+from orgraph.queries.param_types import text_list
 
 KEY_RELATIONS = (
     "anaesthetising",

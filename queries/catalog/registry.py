@@ -12,8 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from core.errors import OrgraphError
-from core.store import GraphStore
+from orgraph.core.errors import OrgraphError
+from orgraph.core.store import GraphStore
 
 
 class QueryError(OrgraphError):

@@ -10,8 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from queries.catalog.common import TAKE, typed
-from queries.catalog.registry import CatalogQuery, Param, register
+from orgraph.queries.catalog.common import TAKE, typed
+from orgraph.queries.catalog.registry import CatalogQuery, Param, register
 
 _RETURN = """
 RETURN f.idx AS frame, f.time AS time, i.subject AS subject, i.relation AS relation,

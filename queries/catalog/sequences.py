@@ -21,8 +21,8 @@ from typing import Any
 
 import pandas as pd
 
-from queries.catalog.common import ROLE, ROLE_LIST, TAKE_FILTER, typed
-from queries.catalog.registry import CatalogQuery, Param, register
+from orgraph.queries.catalog.common import ROLE, ROLE_LIST, TAKE_FILTER, typed
+from orgraph.queries.catalog.registry import CatalogQuery, Param, register
 
 _EVENTS = f"""
 MATCH (t:Take)-[:HAS_ENTITY]->(e:Entity)<-[:HAS_SUBJECT]-(i:Interaction)

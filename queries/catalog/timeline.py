@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from queries.catalog.common import TAKE, typed
-from queries.catalog.registry import CatalogQuery, Param, register
+from orgraph.queries.catalog.common import TAKE, typed
+from orgraph.queries.catalog.registry import CatalogQuery, Param, register
 
 _CYPHER = """
 MATCH (t:Take {key: $take})-[:HAS_ENTITY]->(e:Entity)<-[:HAS_SUBJECT]-(i:Interaction)

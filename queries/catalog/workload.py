@@ -9,9 +9,9 @@ is acted upon; a role present only as a camera wearer still appears (fully idle)
 
 from __future__ import annotations
 
-from queries.catalog.common import TAKE_FILTER
-from queries.catalog.registry import CatalogQuery, Param, register
-from queries.param_types import text_list
+from orgraph.queries.catalog.common import TAKE_FILTER
+from orgraph.queries.catalog.registry import CatalogQuery, Param, register
+from orgraph.queries.param_types import text_list
 
 _CYPHER = """
 MATCH (t:Take)-[:HAS_ENTITY]->(e:Entity)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from core.store import GraphStore, open_store
-from loader.records import build_take_graph
+from orgraph.core.store import GraphStore, open_store
+from orgraph.loader.records import build_take_graph
 from tests.core.test_store import ANNOTATED, ROWS, take_annotations
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import StoreError
-from core.store.ladybug_store import LadybugStore, database_file
-from loader.records import build_take_graph
+from orgraph.core.errors import StoreError
+from orgraph.core.store.ladybug_store import LadybugStore, database_file
+from orgraph.loader.records import build_take_graph
 from tests.core.test_store import ANNOTATED, ROWS, take_annotations
 
 

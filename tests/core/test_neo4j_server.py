@@ -14,8 +14,8 @@ import pytest
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError
 
-from core import neo4j_server
-from core.neo4j_config import local_paths
+from orgraph.core import neo4j_server
+from orgraph.core.neo4j_config import local_paths
 
 REPO = Path(__file__).resolve().parents[2]
 

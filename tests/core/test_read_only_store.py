@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import StoreError
-from core.settings import Settings
-from core.store import StoreChanged, open_store
-from core.store.ladybug_store import LadybugStore, database_file
+from orgraph.core.errors import StoreError
+from orgraph.core.settings import Settings
+from orgraph.core.store import StoreChanged, open_store
+from orgraph.core.store.ladybug_store import LadybugStore, database_file
 from tests.dashboard.conftest import generate_tiny
 from tests.support.loads import cli_load, swap_in
 
@@ -174,7 +174,7 @@ def test_query_running_when_the_file_changes_is_stopped(tiny, db: Path) -> None:
 
 RSS_PROBE = """
 import sys
-from core.store.ladybug_store import LadybugStore
+from orgraph.core.store.ladybug_store import LadybugStore
 def rss():
     for line in open("/proc/self/status"):
         if line.startswith("VmRSS"):
@@ -202,8 +202,8 @@ def test_read_only_opens_cost_little_memory(db: Path) -> None:
 
 
 def test_read_buffer_pool_setting(monkeypatch: pytest.MonkeyPatch, db: Path) -> None:
-    from core.errors import ConfigError
-    from core.settings import load_settings
+    from orgraph.core.errors import ConfigError
+    from orgraph.core.settings import load_settings
 
     monkeypatch.setenv("ORGRAPH_READ_BUFFER_POOL_MB", "64")
     settings = load_settings(db=str(db))

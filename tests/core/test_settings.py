@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import ConfigError
-from core.settings import Secret, load_settings
+from orgraph.core.errors import ConfigError
+from orgraph.core.settings import Secret, load_settings
 
 SECRET = "s3cret-Pa55word"
 

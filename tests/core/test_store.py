@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core import vocabulary as v
-from core.errors import StoreError
-from core.settings import Settings
-from core.store import GraphStore, open_store
-from loader.model import TakeAnnotations, TakeInfo
-from loader.records import build_take_graph
+from orgraph.core import vocabulary as v
+from orgraph.core.errors import StoreError
+from orgraph.core.settings import Settings
+from orgraph.core.store import GraphStore, open_store
+from orgraph.loader.model import TakeAnnotations, TakeInfo
+from orgraph.loader.records import build_take_graph
 
 E, R = v.ENTITY_INDEX, v.RELATION_INDEX
 

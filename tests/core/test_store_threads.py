@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import threading
 
-from core.settings import Settings
-from core.store import open_store
-from loader.records import build_take_graph
+from orgraph.core.settings import Settings
+from orgraph.core.store import open_store
+from orgraph.loader.records import build_take_graph
 from tests.core.test_store import ANNOTATED, ROWS, take_annotations
 
 READS = [

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from neo4j import exceptions as nx
 
-from core.errors import ConfigError
-from core.settings import Settings, load_settings, redact_text, redact_uri
-from core.store.neo4j_store import Neo4jStore
 from orgraph.cli import build_parser
+from orgraph.core.errors import ConfigError
+from orgraph.core.settings import Settings, load_settings, redact_text, redact_uri
+from orgraph.core.store.neo4j_store import Neo4jStore
 
 SECRET = "s3cretPW"
 URI = f"bolt://someone:{SECRET}@127.0.0.1:1"  # unreachable loopback port

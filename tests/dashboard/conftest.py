@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from core.settings import Settings
-from core.store import open_store
-from loader.load import LoadOptions, load
+from orgraph.core.settings import Settings
+from orgraph.core.store import open_store
+from orgraph.loader.load import LoadOptions, load
 from tests.support.stores import neo4j_settings  # noqa: F401
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
@@ -33,7 +33,7 @@ class Loaded:
 
 def generate_tiny(out: Path, seed: int = 3):
     """Tiny per-procedure files with small RGB frames."""
-    from loader.synth import generate
+    from orgraph.loader.synth import generate
 
     return generate(out, scale="tiny", seed=seed, merged=False, rgb=(48, 64), progress=False)
 
@@ -48,11 +48,11 @@ def train_and_write_back(settings: Settings, work: Path) -> Path:
     """Export, train briefly, save the evaluation JSON and store the GNN's predictions."""
     import torch
 
-    from gnn.evaluate_run import compare
-    from gnn.export import export
-    from gnn.run_files import TrainConfig
-    from gnn.train import train
-    from gnn.writeback import write_predictions
+    from orgraph.gnn.evaluate_run import compare
+    from orgraph.gnn.export import export
+    from orgraph.gnn.run_files import TrainConfig
+    from orgraph.gnn.train import train
+    from orgraph.gnn.writeback import write_predictions
 
     torch.set_num_threads(1)
     with open_store(settings) as store:
@@ -82,7 +82,7 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> Loaded:
 @pytest.fixture(scope="session")
 def small_h5(tmp_path_factory: pytest.TempPathFactory):
     """The `small` scale (10 takes, 5,861 frames) with RGB, generated once per session."""
-    from loader.synth import generate
+    from orgraph.loader.synth import generate
 
     return generate(
         tmp_path_factory.mktemp("small") / "h5", scale="small", seed=0, merged=False, progress=False

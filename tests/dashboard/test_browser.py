@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from core.settings import Settings
+from orgraph.core.settings import Settings
 from tests.conftest import in_ci
 from tests.dashboard.conftest import Loaded, generate_tiny, load_into
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from core.settings import Settings
-from core.store import open_store
-from queries.stats import graph_summary
+from orgraph.core.settings import Settings
+from orgraph.core.store import open_store
+from orgraph.queries.stats import graph_summary
 from tests.dashboard.test_browser import CHROMIUM_ARGS, chromium, served_process  # noqa: F401
 from tests.support.loads import cli_load
 

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.settings import Settings
-from core.store import open_store
-from core.store.ladybug_store import database_file
-from dashboard import live_store
-from dashboard.context import CHANGED_NOTICE
-from queries.stats import graph_summary
+from orgraph.core.settings import Settings
+from orgraph.core.store import open_store
+from orgraph.core.store.ladybug_store import database_file
+from orgraph.dashboard import live_store
+from orgraph.dashboard.context import CHANGED_NOTICE
+from orgraph.queries.stats import graph_summary
 from tests.dashboard.conftest import generate_tiny
 from tests.dashboard.test_pages import app, page, texts
 from tests.support.loads import cli_load, commit_held_in_wal, swap_in
@@ -137,7 +137,7 @@ def test_a_store_outrun_by_a_load_is_reopened_or_named(
 ) -> None:
     """Reads that find the file changed are tried again on a new open; out of tries, the
     page says a load is writing instead of showing an engine error."""
-    from dashboard import context
+    from orgraph.dashboard import context
 
     def touch_file() -> None:  # what a checkpoint or a swapped-in copy does to readers
         copy = db.parent / "copy.lbug"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from core.store import StoreChanged
-from core.store.ladybug_store import LadybugStore
-from dashboard import live_store
-from dashboard.live_store import LiveStore
+from orgraph.core.store import StoreChanged
+from orgraph.core.store.ladybug_store import LadybugStore
+from orgraph.dashboard import live_store
+from orgraph.dashboard.live_store import LiveStore
 from tests.core.test_read_only_store import SLOW, TAKES
 from tests.dashboard.conftest import Loaded
 from tests.support.loads import commit_held_in_wal

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.settings import Settings
-from core.store import open_store
-from dashboard.context import EMPTY_MESSAGE
-from loader.reader import EgoExOR
-from queries.catalog import run_query
-from queries.stats import graph_summary
+from orgraph.core.settings import Settings
+from orgraph.core.store import open_store
+from orgraph.dashboard.context import EMPTY_MESSAGE
+from orgraph.loader.reader import EgoExOR
+from orgraph.queries.catalog import run_query
+from orgraph.queries.stats import graph_summary
 from tests.dashboard.conftest import APP, Loaded, generate_tiny, load_into
 
 TAKE = "MISS/2/1"  # a test-split take, so the written-back run predicted it

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from core.settings import Settings
-from core.store import open_store
-from loader.load import LoadOptions, load
+from orgraph.core.settings import Settings
+from orgraph.core.store import open_store
+from orgraph.loader.load import LoadOptions, load
 from tests.support.stores import neo4j_settings, store_settings, writable_store  # noqa: F401
 
 torch.set_num_threads(1)
@@ -19,7 +19,7 @@ torch.set_num_threads(1)
 @pytest.fixture(scope="session")
 def tiny_synth(tmp_path_factory: pytest.TempPathFactory):
     """Tiny generated EgoExOR files with small RGB frames (the generator's truth included)."""
-    from loader.synth import generate
+    from orgraph.loader.synth import generate
 
     out = tmp_path_factory.mktemp("gnn_tiny")
     return generate(out, scale="tiny", seed=5, merged=True, rgb=(24, 32), progress=False)
@@ -49,7 +49,7 @@ def db_copy(tiny_db: Settings, tmp_path: Path) -> Settings:
 @pytest.fixture(scope="session")
 def tiny_export(tmp_path_factory: pytest.TempPathFactory, tiny_db: Settings) -> Path:
     """The tiny store exported once (read-only for tests)."""
-    from gnn.export import export
+    from orgraph.gnn.export import export
 
     out = tmp_path_factory.mktemp("gnn_export")
     with open_store(tiny_db) as store:
@@ -59,7 +59,7 @@ def tiny_export(tmp_path_factory: pytest.TempPathFactory, tiny_db: Settings) -> 
 
 def small_config(data: Path, epochs: int = 2):
     """A fast training configuration for tests."""
-    from gnn.run_files import TrainConfig
+    from orgraph.gnn.run_files import TrainConfig
 
     return TrainConfig(data=str(data), epochs=epochs, hidden=16, heads=2, batch_graphs=8)
 
@@ -67,7 +67,7 @@ def small_config(data: Path, epochs: int = 2):
 @pytest.fixture(scope="session")
 def tiny_run(tmp_path_factory: pytest.TempPathFactory, tiny_export: Path) -> Path:
     """A short training run on the tiny export."""
-    from gnn.train import train
+    from orgraph.gnn.train import train
 
     run = tmp_path_factory.mktemp("gnn_run") / "run"
     train(small_config(tiny_export, epochs=3), run, progress=False)

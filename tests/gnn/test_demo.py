@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.settings import Settings
-from core.store import open_store
-from gnn.demo import train_and_evaluate
-from gnn.evaluate_run import MODEL_LABELS, NOTE
+from orgraph.core.settings import Settings
+from orgraph.core.store import open_store
+from orgraph.gnn.demo import train_and_evaluate
+from orgraph.gnn.evaluate_run import MODEL_LABELS, NOTE
 
 _COUNT = "MATCH (p:Prediction)-[:PREDICTED_BY]->(r:Run) RETURN r.key AS run, count(p) AS n"
 

@@ -11,9 +11,9 @@ import json
 import numpy as np
 import pytest
 
-from core.errors import ConfigError, OrgraphError, UnknownNameError
-from gnn.evaluation import LABELS, evaluate, format_report, parse_predictions
-from gnn.evaluation.scores import empty_confusion, label_scores, macro_f1
+from orgraph.core.errors import ConfigError, OrgraphError, UnknownNameError
+from orgraph.gnn.evaluation import LABELS, evaluate, format_report, parse_predictions
+from orgraph.gnn.evaluation.scores import empty_confusion, label_scores, macro_f1
 
 L = {name: i for i, name in enumerate(LABELS)}
 K = ("MISS", 1, 1, 0)

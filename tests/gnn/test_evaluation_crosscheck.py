@@ -11,7 +11,7 @@ import random
 
 import pytest
 
-from gnn.evaluation import evaluate
+from orgraph.gnn.evaluation import evaluate
 
 ENTITY_POOL = ("head_surgeon", "assistant", "patient", "scalpel", "operating_table")
 RELATION_POOL = ("holding", "closeto", "looking", "lyingon")

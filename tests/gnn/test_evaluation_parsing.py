@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import UnknownNameError
-from gnn.evaluation import PredictionFormatError, parse_predictions
-from gnn.evaluation.sg_text import split_scene_graph_text
+from orgraph.core.errors import UnknownNameError
+from orgraph.gnn.evaluation import PredictionFormatError, parse_predictions
+from orgraph.gnn.evaluation.sg_text import split_scene_graph_text
 
 KEY = ("MISS", 4, 2, 195)
 

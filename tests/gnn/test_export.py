@@ -6,13 +6,13 @@ from pathlib import Path
 
 import torch
 
-from core.settings import Settings
-from core.store import open_store
-from core.vocabulary import ENTITIES, RELATIONS
-from gnn.dataset import EgoExORSceneGraphs
-from gnn.export import read_manifest
-from gnn.features import N_FEATURES, OFFSETS
-from gnn.graphs import NONE_LABEL
+from orgraph.core.settings import Settings
+from orgraph.core.store import open_store
+from orgraph.core.vocabulary import ENTITIES, RELATIONS
+from orgraph.gnn.dataset import EgoExORSceneGraphs
+from orgraph.gnn.export import read_manifest
+from orgraph.gnn.features import N_FEATURES, OFFSETS
+from orgraph.gnn.graphs import NONE_LABEL
 
 
 def _graphs(root: Path) -> list:

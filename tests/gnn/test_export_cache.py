@@ -7,10 +7,10 @@ from pathlib import Path
 
 import torch
 
-from core.settings import Settings
-from core.store import open_store
-from gnn.dataset import EgoExORSceneGraphs
-from gnn.export import CHUNK_DIR, MANIFEST, chunk_name, export, read_manifest
+from orgraph.core.settings import Settings
+from orgraph.core.store import open_store
+from orgraph.gnn.dataset import EgoExORSceneGraphs
+from orgraph.gnn.export import CHUNK_DIR, MANIFEST, chunk_name, export, read_manifest
 
 
 def test_rerun_skips_unchanged_and_resumes_missing_chunks(

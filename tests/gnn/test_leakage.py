@@ -6,11 +6,11 @@ from pathlib import Path
 
 import torch
 
-from core.settings import Settings
-from core.store import open_store
-from gnn.dataset import EgoExORSceneGraphs
-from gnn.evaluate_run import run_predictions
-from gnn.export import export, read_manifest
+from orgraph.core.settings import Settings
+from orgraph.core.store import open_store
+from orgraph.gnn.dataset import EgoExORSceneGraphs
+from orgraph.gnn.evaluate_run import run_predictions
+from orgraph.gnn.export import export, read_manifest
 
 
 def test_altering_test_relations_leaves_predictions_unchanged(

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from core.errors import ConfigError
-from gnn.run_files import CHECKPOINT, METRICS, MODELS, load_models
-from gnn.train import train
+from orgraph.core.errors import ConfigError
+from orgraph.gnn.run_files import CHECKPOINT, METRICS, MODELS, load_models
+from orgraph.gnn.train import train
 from tests.gnn.conftest import small_config
 
 

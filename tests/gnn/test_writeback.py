@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from core.settings import Settings
-from core.store import open_store
-from gnn.evaluate_run import run_predictions
-from gnn.store_read import read_split_truth, read_takes
-from gnn.writeback import write_predictions
-from loader.load import LoadOptions, load
-from queries.catalog import run_query
+from orgraph.core.settings import Settings
+from orgraph.core.store import open_store
+from orgraph.gnn.evaluate_run import run_predictions
+from orgraph.gnn.store_read import read_split_truth, read_takes
+from orgraph.gnn.writeback import write_predictions
+from orgraph.loader.load import LoadOptions, load
+from orgraph.queries.catalog import run_query
 
 
 def _load(settings: Settings, tiny_synth) -> None:

@@ -5,19 +5,19 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from core.settings import Settings
-from core.store import open_store
-from gnn.store_read import read_split_truth
-from gnn.writeback import write_predictions
+from orgraph.core.settings import Settings
+from orgraph.core.store import open_store
+from orgraph.gnn.store_read import read_split_truth
+from orgraph.gnn.writeback import write_predictions
 
 # Rewrites run "oracle" with one triplet per frame, then dies (exit 9, no checkpoint,
 # no close) right after the second take's predictions were committed.
 _REWRITE_AND_DIE = """
 import os, sys
-import gnn.writeback as wb
-from core.settings import Settings
-from core.store import open_store
-from gnn.store_read import read_split_truth
+import orgraph.gnn.writeback as wb
+from orgraph.core.settings import Settings
+from orgraph.core.store import open_store
+from orgraph.gnn.store_read import read_split_truth
 
 real, done = wb._replace, []
 def dying(*args):

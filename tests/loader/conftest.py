@@ -12,7 +12,7 @@ from tests.support.stores import neo4j_settings, store_settings, writable_store 
 @pytest.fixture(scope="session")
 def tiny_dataset(tmp_path_factory: pytest.TempPathFactory):
     """A tiny generated dataset: per-procedure files plus splits.h5."""
-    from loader.synth import generate
+    from orgraph.loader.synth import generate
 
     return generate(tmp_path_factory.mktemp("tiny"), scale="tiny", seed=3, rgb=None, progress=False)
 
@@ -20,7 +20,7 @@ def tiny_dataset(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="session")
 def tiny_merged(tmp_path_factory: pytest.TempPathFactory):
     """The same tiny dataset written as one merged file."""
-    from loader.synth import generate
+    from orgraph.loader.synth import generate
 
     out: Path = tmp_path_factory.mktemp("tiny_merged")
     return generate(out, scale="tiny", seed=3, merged=True, rgb=None, progress=False)

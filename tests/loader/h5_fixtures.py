@@ -13,7 +13,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from core.vocabulary import (
+from orgraph.core.vocabulary import (
     CAMERA_TYPE_IDS,
     CANONICAL_TO_RAW_ENTITY,
     CANONICAL_TO_RAW_RELATION,

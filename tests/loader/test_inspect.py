@@ -8,9 +8,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from core.vocabulary import canonical_entity, canonical_relation
-from loader.inspect import format_summary, summarize
-from loader.reader import EgoExOR
+from orgraph.core.vocabulary import canonical_entity, canonical_relation
+from orgraph.loader.inspect import format_summary, summarize
+from orgraph.loader.reader import EgoExOR
 from tests.loader.h5_fixtures import standard_takes, write_egoexor, write_splits
 
 REPO = Path(__file__).resolve().parents[2]

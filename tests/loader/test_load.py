@@ -8,13 +8,13 @@ from pathlib import Path
 import h5py
 import pytest
 
-from core.errors import OrgraphError
-from core.settings import Settings
-from core.store import open_store
-from loader.inspect import summarize
-from loader.load import LoadOptions, load
-from loader.reader import EgoExOR
-from queries.stats import graph_summary
+from orgraph.core.errors import OrgraphError
+from orgraph.core.settings import Settings
+from orgraph.core.store import open_store
+from orgraph.loader.inspect import summarize
+from orgraph.loader.load import LoadOptions, load
+from orgraph.loader.reader import EgoExOR
+from orgraph.queries.stats import graph_summary
 
 
 def options(ds) -> LoadOptions:
@@ -180,9 +180,9 @@ def test_second_embedded_writer_gets_a_clear_message(tmp_path: Path, tiny_datase
 _KILLED_LOAD = """
 import os, sys
 from pathlib import Path
-import loader.load as L
-from core.settings import Settings
-from core.store import open_store
+import orgraph.loader.load as L
+from orgraph.core.settings import Settings
+from orgraph.core.store import open_store
 
 L.GROUP_TRIPLETS = 1  # one take per transaction, so checkpoints fall between takes
 files, splits, db, after = sys.argv[1].split(","), sys.argv[2], sys.argv[3], int(sys.argv[4])

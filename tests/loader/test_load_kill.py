@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from core.settings import Settings
-from core.store import open_store
-from loader.inspect import summarize
-from loader.load import GROUP_TRIPLETS_ENV
-from loader.reader import EgoExOR
-from queries.stats import graph_summary
+from orgraph.core.settings import Settings
+from orgraph.core.store import open_store
+from orgraph.loader.inspect import summarize
+from orgraph.loader.load import GROUP_TRIPLETS_ENV
+from orgraph.loader.reader import EgoExOR
+from orgraph.queries.stats import graph_summary
 from tests.support.load_kill import NEW_GAP, OLD_GAP, Rig, copier, run_kills, take_states
 
 ENV = {GROUP_TRIPLETS_ENV: "8000"}  # the small dataset in about five write groups
@@ -24,7 +24,7 @@ WRITING = ("writing", "on copy", "checkpoint")
 
 @pytest.fixture(scope="module")
 def small_dataset(tmp_path_factory: pytest.TempPathFactory):
-    from loader.synth import generate
+    from orgraph.loader.synth import generate
 
     out = tmp_path_factory.mktemp("small_kill")
     return generate(out, scale="small", seed=16, rgb=None, progress=False)
@@ -114,8 +114,8 @@ def test_killed_forced_reload_keeps_every_take_neo4j(
 @pytest.mark.timeout(300)
 def test_readers_during_a_forced_reload_see_whole_takes(small_dataset, tmp_path: Path) -> None:
     """Read-only opens while copies are swapped in see each take old or new, never missing."""
-    from core.errors import StoreError
-    from core.store import StoreChanged
+    from orgraph.core.errors import StoreError
+    from orgraph.core.store import StoreChanged
     from tests.support.load_kill import PENDING, judge
 
     ds, log = small_dataset, tmp_path / "load.log"

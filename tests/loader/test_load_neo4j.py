@@ -9,12 +9,12 @@ from dataclasses import replace
 
 import pytest
 
-from core import neo4j_server
-from core.errors import StoreError
-from core.settings import Secret, Settings
-from core.store import open_store
-from loader.load import LoadOptions, load
-from queries.stats import graph_summary
+from orgraph.core import neo4j_server
+from orgraph.core.errors import StoreError
+from orgraph.core.settings import Secret, Settings
+from orgraph.core.store import open_store
+from orgraph.loader.load import LoadOptions, load
+from orgraph.queries.stats import graph_summary
 
 pytestmark = pytest.mark.neo4j
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from core.settings import Settings
+from orgraph.core.settings import Settings
 from tests.loader.test_load_kill import rig_for
 from tests.support.load_kill import NEW_GAP, OLD_GAP, Rig, happened, judge, take_states
 from tests.support.procs import alive, children, kill_all, wait_gone
@@ -18,7 +18,7 @@ from tests.support.procs import alive, children, kill_all, wait_gone
 
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory: pytest.TempPathFactory):
-    from loader.synth import generate
+    from orgraph.loader.synth import generate
 
     out = tmp_path_factory.mktemp("workers")
     return generate(out, scale="small", seed=2, rgb=None, progress=False)
@@ -95,7 +95,7 @@ def test_ctrl_c_stops_workers_with_one_line(dataset, tmp_path: Path, moment: str
 # A parent that forks one child, which watches it without the kernel's help (prctl off).
 _WATCHED_CHILD = """
 import os, time
-import loader.worker_pool as wp
+import orgraph.loader.worker_pool as wp
 wp._pdeathsig = lambda: False
 parent = os.getpid()
 pid = os.fork()

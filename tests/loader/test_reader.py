@@ -8,9 +8,9 @@ import h5py
 import numpy as np
 import pytest
 
-from core.errors import DataFormatError, UnknownNameError
-from core.vocabulary import GAZE_OFFSET, canonical_entity, canonical_relation
-from loader.reader import EgoExOR
+from orgraph.core.errors import DataFormatError, UnknownNameError
+from orgraph.core.vocabulary import GAZE_OFFSET, canonical_entity, canonical_relation
+from orgraph.loader.reader import EgoExOR
 from tests.loader.h5_fixtures import (
     FxTake,
     depth_value,

@@ -11,8 +11,8 @@ import h5py
 import numpy as np
 import pytest
 
-from core.errors import DataFormatError, UnknownNameError
-from loader.reader import EgoExOR
+from orgraph.core.errors import DataFormatError, UnknownNameError
+from orgraph.loader.reader import EgoExOR
 from tests.loader.h5_fixtures import standard_takes, write_egoexor, write_splits
 
 REPO = Path(__file__).resolve().parents[2]
@@ -166,8 +166,8 @@ def test_splits_file_given_as_data_names_the_fix(tmp_path) -> None:
     """A splits.h5 passed among the data files gets a hint to use --splits."""
     import h5py
 
-    from core.errors import DataFormatError
-    from loader.reader import EgoExOR
+    from orgraph.core.errors import DataFormatError
+    from orgraph.loader.reader import EgoExOR
 
     path = tmp_path / "splits.h5"
     with h5py.File(path, "w") as f:

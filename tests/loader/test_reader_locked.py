@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import DataFormatError
-from loader.reader import EgoExOR
+from orgraph.core.errors import DataFormatError
+from orgraph.loader.reader import EgoExOR
 from tests.loader.h5_fixtures import standard_takes, write_egoexor
 
 _HOLD = (

@@ -9,8 +9,8 @@ import h5py
 import numpy as np
 import pytest
 
-from core.errors import ConfigError
-from core.vocabulary import (
+from orgraph.core.errors import ConfigError
+from orgraph.core.vocabulary import (
     CAMERA_TYPE_IDS,
     EGO_ROLES,
     ENTITIES,
@@ -22,9 +22,9 @@ from core.vocabulary import (
     entity_kind,
     gaze_offset_applies,
 )
-from loader.synth import SynthResult, SynthTake, generate
-from loader.synth.media import ENTITY_COLOURS
-from loader.synth.scales import take_specs
+from orgraph.loader.synth import SynthResult, SynthTake, generate
+from orgraph.loader.synth.media import ENTITY_COLOURS
+from orgraph.loader.synth.scales import take_specs
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from loader.reader import EgoExOR
+from orgraph.loader.reader import EgoExOR
 
-synth = pytest.importorskip("loader.synth")
+synth = pytest.importorskip("orgraph.loader.synth")
 if not hasattr(synth, "generate"):  # the generator is written in parallel
     pytest.skip("loader.synth.generate not available yet", allow_module_level=True)
 

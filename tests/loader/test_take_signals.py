@@ -8,10 +8,10 @@ import h5py
 import numpy as np
 import pytest
 
-from core.errors import DataFormatError
-from core.vocabulary import BLANK_CAMERA_ID
-from loader.reader import EgoExOR
-from loader.take_signals import read_take_signals
+from orgraph.core.errors import DataFormatError
+from orgraph.core.vocabulary import BLANK_CAMERA_ID
+from orgraph.loader.reader import EgoExOR
+from orgraph.loader.take_signals import read_take_signals
 from tests.loader.h5_fixtures import standard_takes, write_egoexor
 
 

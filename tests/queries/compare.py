@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from core.vocabulary import FPS
+from orgraph.core.vocabulary import FPS
 from tests.queries.reference import Reference, label, role_events
 
 

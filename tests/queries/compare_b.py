@@ -13,8 +13,8 @@ import h5py
 import numpy as np
 import pandas as pd
 
-from core.vocabulary import CAMERA_TYPE_NAMES, EGO_ROLES, FPS, ROLES
-from queries.catalog.phases import KEY_RELATIONS, MEASURES
+from orgraph.core.vocabulary import CAMERA_TYPE_NAMES, EGO_ROLES, FPS, ROLES
+from orgraph.queries.catalog.phases import KEY_RELATIONS, MEASURES
 from tests.queries.reference import Reference
 
 

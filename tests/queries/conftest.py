@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pytest
 
-from core.store import GraphStore, open_store
-from loader.load import LoadOptions, load
-from loader.synth import generate
+from orgraph.core.store import GraphStore, open_store
+from orgraph.loader.load import LoadOptions, load
+from orgraph.loader.synth import generate
 from tests.queries.edge_cases import write_edge_file
 from tests.queries.reference import LoadUnit, Reference, read_reference
 from tests.support.stores import make_settings, wipe

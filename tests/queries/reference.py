@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.vocabulary import EGO_ROLES, FPS, ROLES
-from loader.reader import EgoExOR
+from orgraph.core.vocabulary import EGO_ROLES, FPS, ROLES
+from orgraph.loader.reader import EgoExOR
 
 LoadUnit = tuple[tuple[Path, ...], Path | None]
 """Files read together and their splits.h5 (None: the merged file holds /splits)."""

@@ -9,9 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from core.store import GraphStore
-from core.vocabulary import FPS, ROLES
-from queries.catalog import run_query
+from orgraph.core.store import GraphStore
+from orgraph.core.vocabulary import FPS, ROLES
+from orgraph.queries.catalog import run_query
 from tests.queries import compare
 from tests.queries.reference import Reference
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.store import GraphStore
-from queries.catalog import CATALOG, get_query, run_query
-from queries.catalog.registry import QueryError
+from orgraph.core.store import GraphStore
+from orgraph.queries.catalog import CATALOG, get_query, run_query
+from orgraph.queries.catalog.registry import QueryError
 
 MINE = (
     "dataset_overview",

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from core.store import GraphStore
-from queries.catalog import run_query
+from orgraph.core.store import GraphStore
+from orgraph.queries.catalog import run_query
 from tests.queries import compare
 from tests.queries.conftest import BACKENDS, open_loaded, synth_units
 from tests.queries.reference import LoadUnit, Reference, read_reference

@@ -7,9 +7,17 @@ import pandas as pd
 import pm4py
 import pytest
 
-from core.store import GraphStore
-from queries.catalog import run_query
-from queries.eventlog import ACTIVITY, CASE, END, RESOURCE, START, event_log, write_event_log
+from orgraph.core.store import GraphStore
+from orgraph.queries.catalog import run_query
+from orgraph.queries.eventlog import (
+    ACTIVITY,
+    CASE,
+    END,
+    RESOURCE,
+    START,
+    event_log,
+    write_event_log,
+)
 from tests.queries import compare, compare_b
 from tests.queries.reference import Reference, role_events
 

@@ -7,13 +7,13 @@ import time
 
 import pytest
 
-from core.errors import OrgraphError, StoreError
-from core.store import GraphStore
 from orgraph.cli import main
-from queries.catalog import get_query, run_query
-from queries.catalog.registry import QueryError
-from queries.console import ParamError, parse_param, run_console
-from queries.cypher_guard import ConsoleRefused, WriteRefused, check_read_only
+from orgraph.core.errors import OrgraphError, StoreError
+from orgraph.core.store import GraphStore
+from orgraph.queries.catalog import get_query, run_query
+from orgraph.queries.catalog.registry import QueryError
+from orgraph.queries.console import ParamError, parse_param, run_console
+from orgraph.queries.cypher_guard import ConsoleRefused, WriteRefused, check_read_only
 
 REFUSED = [
     ("CREATE (n:Take {key: 'x'})", "CREATE"),

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import StoreError
-from core.store import GraphStore, open_store
-from core.store.deadline import GRACE_SECONDS, QueryStopped
-from core.store.ladybug_console import ConsoleWorkers, workers_of
-from queries.console import run_console
+from orgraph.core.errors import StoreError
+from orgraph.core.store import GraphStore, open_store
+from orgraph.core.store.deadline import GRACE_SECONDS, QueryStopped
+from orgraph.core.store.ladybug_console import ConsoleWorkers, workers_of
+from orgraph.queries.console import run_console
 from tests.queries.test_console_limits import cli
 from tests.support.stores import make_settings
 

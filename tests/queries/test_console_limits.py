@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from core.store import GraphStore
-from queries import cypher_limits as limits
-from queries.catalog import CATALOG
-from queries.console import run_console
-from queries.cypher_guard import QueryTooLarge, WriteRefused, check_read_only
-from queries.cypher_lexer import tokenize
+from orgraph.core.store import GraphStore
+from orgraph.queries import cypher_limits as limits
+from orgraph.queries.catalog import CATALOG
+from orgraph.queries.console import run_console
+from orgraph.queries.cypher_guard import QueryTooLarge, WriteRefused, check_read_only
+from orgraph.queries.cypher_lexer import tokenize
 from tests.queries.conftest import open_loaded
 
 

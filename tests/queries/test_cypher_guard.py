@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.views.console import EXAMPLE
-from queries.catalog import CATALOG
-from queries.cypher_guard import (
+from orgraph.dashboard.views.console import EXAMPLE
+from orgraph.queries.catalog import CATALOG
+from orgraph.queries.cypher_guard import (
     READ_PROCEDURES,
     REFUSED_WORDS,
     ConsoleRefused,

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from queries.catalog import CATALOG
-from queries.cypher_guard import READ_WORDS, REFUSED_WORDS, ConsoleRefused, check_read_only
-from queries.cypher_lexer import WHITESPACE, tokenize
+from orgraph.queries.catalog import CATALOG
+from orgraph.queries.cypher_guard import READ_WORDS, REFUSED_WORDS, ConsoleRefused, check_read_only
+from orgraph.queries.cypher_lexer import WHITESPACE, tokenize
 from tests.queries.test_cypher_guard import READS
 
 WRITES = [

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from core.errors import StoreError
-from core.store import GraphStore
-from queries.cypher_lexer import WHITESPACE, tokenize
-from queries.cypher_limits import ConsoleRefused
+from orgraph.core.errors import StoreError
+from orgraph.core.store import GraphStore
+from orgraph.queries.cypher_lexer import WHITESPACE, tokenize
+from orgraph.queries.cypher_limits import ConsoleRefused
 
 SEPARATORS = [
     "\n", "\r", "\r\n", "\u2028", "\u2029", "\u0085", "\x0b", "\x0c",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from core.store import GraphStore
-from queries.catalog import run_query
-from queries.headlines import headlines
+from orgraph.core.store import GraphStore
+from orgraph.queries.catalog import run_query
+from orgraph.queries.headlines import headlines
 
 
 def test_headlines_name_the_top_handover_and_skip_repeats(loaded_store: GraphStore) -> None:

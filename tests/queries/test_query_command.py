@@ -7,9 +7,9 @@ import json
 import pandas as pd
 import pytest
 
-from core.store import GraphStore
 from orgraph.cli import main
-from queries.catalog import CATALOG, run_query
+from orgraph.core.store import GraphStore
+from orgraph.queries.catalog import CATALOG, run_query
 
 
 def store_args(store: GraphStore) -> list[str]:

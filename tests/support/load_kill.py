@@ -22,9 +22,9 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.errors import StoreError
-from core.settings import Settings
-from core.store import open_store
+from orgraph.core.errors import StoreError
+from orgraph.core.settings import Settings
+from orgraph.core.store import open_store
 from tests.support.procs import children
 
 TakeState = tuple[str, int, int, int]

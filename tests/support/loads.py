@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from core.store.ladybug_store import database_file
+from orgraph.core.store.ladybug_store import database_file
 
 
 def cli_load(files: list[Path], splits: Path, db: Path, *extra: str) -> str:

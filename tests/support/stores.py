@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from core.settings import Secret, Settings
-from core.store import GraphStore, open_store
+from orgraph.core.settings import Secret, Settings
+from orgraph.core.store import GraphStore, open_store
 
 
 def make_settings(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
