@@ -42,8 +42,10 @@ def test_code_never_imports_a_top_level_folder_name() -> None:
             continue
         for n, line in enumerate(path.read_text().splitlines(), 1):
             words = line.split()
-            if len(words) >= 2 and words[0] in ("import", "from") and (
-                words[1].split(".")[0] in PARTS
+            if (
+                len(words) >= 2
+                and words[0] in ("import", "from")
+                and (words[1].split(".")[0] in PARTS)
             ):
                 bad.append(f"{rel}:{n}: {line.strip()}")
     assert not bad, "\n".join(bad[:10])
