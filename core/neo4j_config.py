@@ -139,6 +139,8 @@ def render_config(paths: Neo4jPaths, port: int) -> str:
         "server.http.enabled=false",
         "server.https.enabled=false",
         "dbms.security.auth_enabled=true",
+        "# LOAD CSV may not read the server's files (the console refuses LOAD anyway).",
+        "dbms.security.allow_csv_import_from_file_urls=false",
         "dbms.usage_report.enabled=false",
         f"server.memory.heap.initial_size={HEAP_INITIAL}",
         f"server.memory.heap.max_size={HEAP_MAX}",

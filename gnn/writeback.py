@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
@@ -90,19 +91,47 @@ def write_predictions(
         {"k": run, "c": created, "d": description},
     )
     total = 0
-    for take, frames in sorted(by_take.items()):
-        if take not in gaps:
-            raise StoreError(f"predictions name take {take}, which the graph store does not hold")
-        annotated = read_annotated_frames(store, take)["idx"].to_numpy(dtype=np.int64)
-        unknown = set(frames) - set(annotated.tolist())
-        if unknown:
-            raise StoreError(
-                f"predictions for {take} name frames that are not annotated: {sorted(unknown)[:5]}"
-            )
-        nodes, shows, by = prediction_rows(run, take, annotated, frames, gaps[take])
-        _replace(store, run, take, nodes, shows, by)
-        total += len(nodes)
+    with _replacing(store, run):
+        for take, frames in sorted(by_take.items()):
+            total += _write_take(store, run, take, frames, gaps)
     return total
+
+
+@contextlib.contextmanager
+def _replacing(store: GraphStore, run: str) -> Iterator[None]:
+    """Embedded: a run already stored is rewritten on a copy of the database, swapped in
+    at the end (LadybugStore.replacing), since its deletes outlive a crash its COPYs do not."""
+    if store.backend == "embedded":
+        found = store.query(
+            "MATCH (p:Prediction) WHERE p.run = $run RETURN count(p) AS n", {"run": run}
+        )
+        if int(found["n"].iloc[0]) > 0:
+            with store.replacing():  # type: ignore[attr-defined]
+                yield
+            store.checkpoint()  # type: ignore[attr-defined]  # swaps the copy in
+            return
+    yield
+
+
+def _write_take(
+    store: GraphStore,
+    run: str,
+    take: str,
+    frames: dict[int, list[Triplet]],
+    gaps: dict[str, int],
+) -> int:
+    """Replace the run's predictions of one take; returns intervals written."""
+    if take not in gaps:
+        raise StoreError(f"predictions name take {take}, which the graph store does not hold")
+    annotated = read_annotated_frames(store, take)["idx"].to_numpy(dtype=np.int64)
+    unknown = set(frames) - set(annotated.tolist())
+    if unknown:
+        raise StoreError(
+            f"predictions for {take} name frames that are not annotated: {sorted(unknown)[:5]}"
+        )
+    nodes, shows, by = prediction_rows(run, take, annotated, frames, gaps[take])
+    _replace(store, run, take, nodes, shows, by)
+    return len(nodes)
 
 
 def _replace(

@@ -23,7 +23,8 @@ def where(file: Path | str, path: str) -> str:
 
 
 def open_h5(path: Path) -> h5py.File:
-    """Open an HDF5 file read-only; a missing, non-HDF5 or truncated file is a DataFormatError."""
+    """Open an HDF5 file read-only; a missing, non-HDF5, truncated or locked file is a
+    DataFormatError."""
     if not path.exists():
         raise DataFormatError(f"{path}: file not found (expected an EgoExOR HDF5 file)")
     if path.is_dir():
@@ -37,9 +38,19 @@ def open_h5(path: Path) -> h5py.File:
     try:
         return h5py.File(path, "r")
     except OSError as exc:
+        if _is_lock_error(exc):
+            raise DataFormatError(
+                f"{path}: locked by another process (HDF5 file locking: it is open for "
+                "writing elsewhere; read it once that process has closed it)"
+            ) from None
         raise DataFormatError(
             f"{path}: HDF5 file is truncated or damaged ({_short(exc)})"
         ) from None
+
+
+def _is_lock_error(exc: OSError) -> bool:
+    """HDF5's own file lock refused the open (another process has the file open to write)."""
+    return isinstance(exc, BlockingIOError) or "unable to lock file" in str(exc).lower()
 
 
 def _short(exc: BaseException) -> str:

@@ -12,17 +12,18 @@ import hashlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
+from orgraph.core.errors import ConfigError
 from orgraph.core.store import GraphStore, TakeGraph
 from orgraph.core.store.schema import LAYOUT_VERSION
 from orgraph.loader.model import TakeAnnotations, TakeInfo
 from orgraph.loader.reader import EgoExOR
 from orgraph.loader.records import Validity, build_take_graph
+from orgraph.loader.worker_pool import worker_pool
 
 
 @dataclass
@@ -110,7 +111,10 @@ def read_one(reader: EgoExOR, key: str, opts: LoadOptions) -> TakeRead:
 def read_all(
     opts: LoadOptions, keys: Sequence[str], workers: int, progress: bool
 ) -> list[TakeRead]:
-    """Read every take, in parallel processes when there are several takes."""
+    """Read every take, in parallel processes when there are several takes.
+
+    The workers end with this process, also when it is killed (loader.worker_pool).
+    """
     bar = tqdm(total=len(keys), desc="reading", unit="take", disable=not progress, file=sys.stderr)
     out: list[TakeRead] = []
     try:
@@ -121,7 +125,7 @@ def read_all(
                     out.append(read_one(reader, key, opts))
                     bar.update()
         else:
-            with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(opts,)) as pool:
+            with worker_pool(workers, _init_worker, (opts,)) as pool:
                 for result in pool.map(_build, keys):
                     bar.set_postfix_str(result.key)
                     out.append(result)
@@ -175,16 +179,34 @@ def load(
 GROUP_TRIPLETS = 150_000
 """Embedded engine: takes written per transaction, up to about this many triplets."""
 
+GROUP_TRIPLETS_ENV = "ORGRAPH_LOAD_GROUP_TRIPLETS"
+"""Overrides GROUP_TRIPLETS: tests lower it to get several write groups from a small dataset."""
+
+
+def group_triplets() -> int:
+    """Triplets per embedded write group: $ORGRAPH_LOAD_GROUP_TRIPLETS, else GROUP_TRIPLETS."""
+    raw = os.environ.get(GROUP_TRIPLETS_ENV, "")
+    if not raw:
+        return GROUP_TRIPLETS
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise ConfigError(f"{GROUP_TRIPLETS_ENV} must be a whole number > 0, got {raw!r}")
+    return value
+
 
 def write_groups(built: list[TakeRead], backend: str) -> list[list[TakeRead]]:
     """Takes grouped for writing: one per group on Neo4j, a few at a time embedded."""
     if backend != "embedded":
         return [[item] for item in built]
+    limit = group_triplets()
     groups: list[list[TakeRead]] = [[]]
     size = 0
     for item in built:
         n = item.annotations.triplet_count
-        if groups[-1] and size + n > GROUP_TRIPLETS:
+        if groups[-1] and size + n > limit:
             groups.append([])
             size = 0
         groups[-1].append(item)

@@ -1,9 +1,11 @@
 """The read-only Cypher console: check the text, then run it with limits and parameters.
 
-Two lines of defence: cypher_guard refuses writing or administering text before it
-is sent, and the store itself reads in a read-only way (Neo4j: READ-access
-transactions; LadybugDB: the database opened read-only). User values reach the
-query only as parameters.
+Two lines of defence: cypher_guard refuses any text that is not a bounded read
+(an allow-list of read clauses; size bounds in cypher_limits) and every parameter
+the text uses must be given, all before anything is sent; then the store runs it
+as an untrusted read (GraphStore.query_untrusted: Neo4j READ-access transactions on
+a connection of their own, LadybugDB opened read-only in a child process, and a
+client-side deadline on both). User values reach the query only as parameters.
 """
 
 from __future__ import annotations
@@ -16,11 +18,28 @@ import pandas as pd
 
 from orgraph.core.errors import OrgraphError
 from orgraph.core.store import GraphStore
-from orgraph.queries.cypher_guard import check_read_only
+from orgraph.queries.cypher_guard import ConsoleRefused, check_read_only
+
+DEFAULT_TIMEOUT = 30.0
+"""Seconds a console query may run when the caller gives no timeout."""
 
 
 class ParamError(OrgraphError):
     """A --param value is not of the form key=value."""
+
+
+class MissingParameters(ConsoleRefused):
+    """The text uses a $parameter for which no value was given."""
+
+    def __init__(self, names: list[str]) -> None:
+        listed = ", ".join(f"${n}" for n in names)
+        how = ", ".join(f"--param {n}=VALUE" for n in names)
+        super().__init__(
+            f"the query uses {listed} but no value was given for "
+            f"{'it' if len(names) == 1 else 'them'}: give {how} (in the dashboard, add "
+            "the name to the parameters JSON); nothing was sent to the database"
+        )
+        self.names = names
 
 
 def parse_param(text: str) -> tuple[str, Any]:
@@ -48,8 +67,16 @@ def run_console(
     timeout: float | None = None,
     row_limit: int | None = None,
 ) -> pd.DataFrame:
-    """Run a read-only Cypher text; df.attrs["truncated"] says whether row_limit cut it."""
-    check_read_only(text)
-    df = store.query(text, dict(params or {}), timeout=timeout, row_limit=row_limit)
+    """Run a read-only Cypher text; df.attrs["truncated"] says whether row_limit cut it.
+
+    Raises ConsoleRefused (WriteRefused, QueryTooLarge, MissingParameters) before
+    anything is sent, and StoreError (QueryStopped past `timeout`) from the store.
+    """
+    checked = check_read_only(text)
+    given = dict(params or {})
+    missing = sorted(checked.params - given.keys())
+    if missing:
+        raise MissingParameters(missing)
+    df = store.query_untrusted(text, given, timeout=timeout or DEFAULT_TIMEOUT, row_limit=row_limit)
     df.attrs.setdefault("truncated", False)
     return df

@@ -8,7 +8,12 @@ from typing import Any
 
 import pandas as pd
 
+from orgraph.core.errors import StoreError
 from orgraph.core.store.records import TakeGraph, require_distinct_takes
+
+
+class StoreChanged(StoreError):
+    """A read-only store's data changed under it (a load ran): open the store again."""
 
 
 class GraphStore(ABC):
@@ -31,6 +36,27 @@ class GraphStore(ABC):
         row_limit: int | None = None,
     ) -> pd.DataFrame:
         """Run a read query with parameters and return its rows."""
+
+    def query_untrusted(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout: float,
+        row_limit: int | None = None,
+    ) -> pd.DataFrame:
+        """Run a read typed by a user (the console), which may be hostile.
+
+        Stopped after `timeout` s by the engine and, should the engine not stop it,
+        by the client (core.store.deadline.QueryStopped) without waiting for the
+        engine. Backends isolate it further where an engine could crash or hang the
+        process (LadybugDB: a child process; Neo4j: a connection of its own).
+        """
+        from orgraph.core.store.deadline import call_with_deadline
+
+        return call_with_deadline(
+            lambda: self.query(cypher, params, timeout=timeout, row_limit=row_limit), timeout
+        )
 
     @abstractmethod
     def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
@@ -57,6 +83,13 @@ class GraphStore(ABC):
     @abstractmethod
     def delete_take(self, take_key: str) -> None:
         """Remove one take and everything that belongs to it."""
+
+    @abstractmethod
+    def data_version(self) -> str:
+        """A cheap token that changes whenever the stored takes or prediction runs change.
+
+        Readers that keep a store open (the dashboard) compare it to reopen and re-read.
+        """
 
     @abstractmethod
     def close(self) -> None:

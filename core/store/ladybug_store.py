@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from orgraph.core.errors import StoreError
+from orgraph.core.settings import DEFAULT_READ_BUFFER_POOL_MB
 from orgraph.core.store.base import GraphStore
+from orgraph.core.store.ladybug_reader import ReadOnlyDatabase, data_version
+from orgraph.core.store.ladybug_replace import WriterLock, open_copy, remove_leftovers, swap_in
 from orgraph.core.store.records import TakeGraph, require_distinct_takes, validate_take_graph
 from orgraph.core.store.schema import NODE_BY_NAME, NODES, RELS, TAKE_DELETES, static_rows
 
@@ -87,37 +91,87 @@ class LadybugStore(GraphStore):
     commit costs more the bigger the graph, which made loading grow faster than the
     data. A writer checkpoints when the rows committed since its last checkpoint
     reach the rows it checkpointed before (so O(log n) times in a load), and on
-    close. A crash loses at most the takes since the last checkpoint, fingerprints
-    included, so a rerun loads exactly those again.
+    close. A crash loses at most the new takes since the last checkpoint, fingerprints
+    included, so a rerun loads exactly those again. Groups that replace stored takes
+    go through `replacing()` (core.store.ladybug_replace), so a crash never loses them.
     """
 
     backend = "embedded"
 
-    def __init__(self, db_dir: Path, read_only: bool = True) -> None:
-        import ladybug
-
+    def __init__(
+        self,
+        db_dir: Path,
+        read_only: bool = True,
+        read_buffer_pool_mb: int = DEFAULT_READ_BUFFER_POOL_MB,
+    ) -> None:
         self.db_dir = Path(db_dir)
         self.read_only = read_only
-        path = database_file(self.db_dir)
-        if read_only and not path.exists():
+        self.path = database_file(self.db_dir)
+        self._reader: ReadOnlyDatabase | None = None
+        if read_only and not self.path.exists():
             raise StoreError(
                 f"no graph at {self.db_dir}: load one with "
                 f"`orgraph load FILE.h5 --db {self.db_dir}`"
             )
+        if read_only:  # shared by threads, page cache capped (see ladybug_reader)
+            try:
+                self._reader = ReadOnlyDatabase(self.path, self.db_dir, read_buffer_pool_mb)
+            except RuntimeError as exc:
+                raise _friendly(exc, self.db_dir) from None
+            self._db, self._conn = self._reader.db, None
+            return
+        self._lock: WriterLock | None = None
+        self._rows_checkpointed = 0
+        self._rows_since_checkpoint = 0
+        self._on_copy = False
+        if not read_only:
+            self.db_dir.mkdir(parents=True, exist_ok=True)
+            self._lock = WriterLock(self.db_dir)  # held until close (see ladybug_replace)
+            remove_leftovers(self.path)
         try:
-            if not read_only:
-                self.db_dir.mkdir(parents=True, exist_ok=True)
+            self._open_engine(self.path)
+        except BaseException:
+            self._release_lock()
+            raise
+
+    def _open_engine(self, path: Path) -> None:
+        """Open the engine on a database file (ours, or the copy of a replacement)."""
+        import ladybug
+
+        try:
             self._db = ladybug.Database(
                 str(path),
-                read_only=read_only,
+                read_only=self.read_only,
                 buffer_pool_size=buffer_pool_bytes(),
-                auto_checkpoint=read_only,
+                auto_checkpoint=self.read_only,
             )
             self._conn = ladybug.Connection(self._db)
         except RuntimeError as exc:
             raise _friendly(exc, self.db_dir) from None
-        self._rows_checkpointed = 0
-        self._rows_since_checkpoint = 0
+
+    def _close_engine(self) -> None:
+        self._conn.close()
+        self._db.close()
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    @contextmanager
+    def replacing(self) -> Iterator[None]:
+        """Writes inside may delete checkpointed rows: they go to a copy of the database file.
+
+        The copy replaces the file at the next checkpoint (the doubling schedule, or
+        close), so a crash leaves every row as checkpointed before or as written since,
+        never deletes without their new rows. Later writes join the same copy; use
+        transactions inside as usual. See core.store.ladybug_replace.
+        """
+        self._require_writable()
+        if not self._on_copy:
+            open_copy(self)
+            self._on_copy = True
+        yield
 
     # -- reading ---------------------------------------------------------
     def query(
@@ -128,28 +182,32 @@ class LadybugStore(GraphStore):
         timeout: float | None = None,
         row_limit: int | None = None,
     ) -> pd.DataFrame:
-        if timeout is not None:
-            self._conn.set_query_timeout(int(timeout * 1000))
-        try:
-            result = self._conn.execute(cypher, dict(params or {}))
-        except RuntimeError as exc:
-            raise StoreError(_clean_message(str(exc))) from None
-        finally:
-            if timeout is not None:
-                self._conn.set_query_timeout(0)
-        assert not isinstance(result, list)
-        columns = result.get_column_names()
-        rows: list[list[Any]] = []
-        truncated = False
-        while result.has_next():
-            if row_limit is not None and len(rows) >= row_limit:
-                truncated = True
-                break
-            rows.append(result.get_next())
-        result.close()
-        df = pd.DataFrame(rows, columns=columns)
-        df.attrs["truncated"] = truncated
-        return df
+        if self._reader is None:
+            return _run_query(self._conn, cypher, params, timeout, row_limit)
+        with self._reader.connection() as conn:
+            try:
+                df = _run_query(conn, cypher, params, timeout, row_limit)
+            except StoreError as exc:
+                raise self._reader.explain(exc) from None
+            self._reader.require_unchanged()  # rows read while a writer checkpointed
+            return df
+
+    def data_version(self) -> str:
+        return data_version(database_file(self.db_dir))
+
+    def query_untrusted(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout: float,
+        row_limit: int | None = None,
+    ) -> pd.DataFrame:
+        """A console read in a child process (core.store.ladybug_console): if the engine
+        crashes or hangs there, this process carries on and the caller gets one line."""
+        from orgraph.core.store.ladybug_console import workers_of
+
+        return workers_of(self).run(cypher, params, timeout=timeout, row_limit=row_limit)
 
     # -- writing ---------------------------------------------------------
     def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
@@ -208,9 +266,20 @@ class LadybugStore(GraphStore):
         """
         if not graphs:
             return
+        stored = self._stored_takes([g.key for g in graphs])
+        rows = sum(len(g.frames) + len(g.shows) for g in graphs)
+        if stored:  # deletes of durable rows: only on a copy (see replacing)
+            with self.replacing():
+                self._write_transaction(graphs, stored)
+        else:  # only new takes: a crash can lose nothing stored, so write where we are
+            self._write_transaction(graphs, [])
+        self._committed(rows)
+
+    def _write_transaction(self, graphs: list[TakeGraph], stored: list[str]) -> None:
+        """Delete the `stored` takes and write `graphs`, in one transaction."""
         self._conn.execute("BEGIN TRANSACTION")
         try:
-            for key in self._stored_takes([g.key for g in graphs]):
+            for key in stored:
                 self._delete_take_rows(key)
             self._write_rows(graphs)
             self._conn.execute("COMMIT")
@@ -223,7 +292,6 @@ class LadybugStore(GraphStore):
                     f"writing {what} {keys} failed and was rolled back: {_clean_message(str(exc))}"
                 ) from None
             raise
-        self._committed(sum(len(g.frames) + len(g.shows) for g in graphs))
 
     def _committed(self, rows: int) -> None:
         """Checkpoint once the rows since the last checkpoint reach those checkpointed before."""
@@ -232,13 +300,17 @@ class LadybugStore(GraphStore):
             self.checkpoint()
 
     def checkpoint(self) -> None:
-        """Write committed transactions into the database file (see the class docstring)."""
+        """Write committed transactions into the database file (see the class docstring);
+        a copy being written (see `replacing`) is swapped in."""
         try:
             self._conn.execute("CHECKPOINT")
         except RuntimeError as exc:
             raise StoreError(
                 f"embedded database {self.db_dir}: checkpoint failed: {_clean_message(str(exc))}"
             ) from None
+        if self._on_copy:
+            self._on_copy = False
+            swap_in(self)
         self._rows_checkpointed += self._rows_since_checkpoint
         self._rows_since_checkpoint = 0
 
@@ -323,6 +395,12 @@ class LadybugStore(GraphStore):
             raise StoreError(f"the embedded database {self.db_dir} was opened read-only")
 
     def close(self) -> None:
+        from orgraph.core.store.ladybug_console import close_workers_of
+
+        close_workers_of(self)
+        if getattr(self, "_reader", None) is not None:
+            self._reader.close()  # type: ignore[union-attr]
+            return
         conn = getattr(self, "_conn", None)
         if conn is None:
             return
@@ -330,12 +408,46 @@ class LadybugStore(GraphStore):
             if not self.read_only:
                 self.checkpoint()
         finally:
-            conn.close()
-            self._db.close()
-            self._conn = None
+            try:
+                self._close_engine()
+            finally:
+                self._conn = None
+                self._release_lock()
 
 
 _LOCATION = re.compile(r"\s+at\s+/\S+")
+
+
+def _run_query(
+    conn: Any,
+    cypher: str,
+    params: Mapping[str, Any] | None,
+    timeout: float | None,
+    row_limit: int | None,
+) -> pd.DataFrame:
+    """Run one read on a connection and collect its rows (up to row_limit)."""
+    if timeout is not None:
+        conn.set_query_timeout(int(timeout * 1000))
+    try:
+        result = conn.execute(cypher, dict(params or {}))
+    except RuntimeError as exc:
+        raise StoreError(_clean_message(str(exc))) from None
+    finally:
+        if timeout is not None:
+            conn.set_query_timeout(0)
+    assert not isinstance(result, list)
+    columns = result.get_column_names()
+    rows: list[list[Any]] = []
+    truncated = False
+    while result.has_next():
+        if row_limit is not None and len(rows) >= row_limit:
+            truncated = True
+            break
+        rows.append(result.get_next())
+    result.close()
+    df = pd.DataFrame(rows, columns=columns)
+    df.attrs["truncated"] = truncated
+    return df
 
 
 def _clean_message(text: str) -> str:

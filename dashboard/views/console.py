@@ -1,7 +1,9 @@
 """Cypher console: the user's read-only Cypher through queries.console, with JSON parameters.
 
-Writing or administering text is refused before it reaches the store; the store is also
-opened read-only. Results show as a table and, when they hold nodes, as a graph.
+Text that is not a bounded read is refused before it reaches the store, a query past
+the time limit is stopped, and an engine crash is reported: each as one message,
+while the app keeps serving. Results show as a table and, when they hold nodes, as
+a graph.
 """
 
 from __future__ import annotations
@@ -11,11 +13,14 @@ import json
 import streamlit as st
 
 from orgraph.core.errors import OrgraphError
+from orgraph.core.store.deadline import QueryStopped
 from orgraph.dashboard import data
 from orgraph.dashboard.context import run_page, settings
 from orgraph.dashboard.graphs import result_graph
 from orgraph.dashboard.moment_links import linked, moment_targets
-from orgraph.queries.cypher_guard import WriteRefused
+from orgraph.queries.console import MissingParameters
+from orgraph.queries.cypher_guard import ConsoleRefused, QueryTooLarge, WriteRefused
+from orgraph.queries.cypher_limits import MAX_DEPTH, MAX_TEXT_CHARS, MAX_TOKENS
 
 EXAMPLE = "MATCH (f:Frame {key: $key})-[s:SHOWS]->(i:Interaction)\nRETURN f, s, i LIMIT 25"
 
@@ -47,18 +52,20 @@ def render() -> None:
         "Row limit", 1, settings().row_limit, min(1000, settings().row_limit), key="cy_limit"
     )
     if not st.button("Run", type="primary", key="cy_run"):
-        st.caption("Writes (CREATE, MERGE, SET, DELETE, ...) are refused: this console only reads.")
+        st.caption(
+            "Only reads run here: writes and administration (CREATE, MERGE, SET, DELETE, "
+            f"SHOW, ...) are refused. At most {MAX_TEXT_CHARS:,} characters, {MAX_TOKENS:,} "
+            f"tokens and {MAX_DEPTH} levels of brackets; stopped after "
+            f"{settings().query_timeout:g} s."
+        )
         return
     params = _params(params_text)
     if params is None:
         return
     try:
         df = data.console(text, params, int(limit))
-    except WriteRefused as exc:
-        st.error(f"**Refused: the console is read-only.** {exc}")
-        return
     except OrgraphError as exc:
-        st.error(f"**The query failed.** {exc}")
+        st.error(_problem(exc))
         return
     more = " (cut at the row limit)" if df.attrs.get("truncated") else ""
     st.success(f"{len(df)} rows{more}")
@@ -70,6 +77,21 @@ def render() -> None:
     st.download_button(
         "Download result (CSV)", df.to_csv(index=False), file_name="result.csv", mime="text/csv"
     )
+
+
+def _problem(exc: OrgraphError) -> str:
+    """One message for a query that was refused, stopped or failed."""
+    if isinstance(exc, WriteRefused):
+        return f"**Refused: the console is read-only.** {exc}"
+    if isinstance(exc, QueryTooLarge):
+        return f"**Not run: the query is too large.** {exc}"
+    if isinstance(exc, MissingParameters):
+        return f"**Not run: a parameter has no value.** {exc}"
+    if isinstance(exc, ConsoleRefused):
+        return f"**Not run.** {exc}"
+    if isinstance(exc, QueryStopped):
+        return f"**Stopped.** {exc}"
+    return f"**The query failed.** {exc}"
 
 
 def _cell(value: object) -> object:

@@ -15,7 +15,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "cypher",
         help="run a read-only Cypher query (writes and admin commands are refused)",
         description="Run one read-only Cypher query against the graph store. Values go "
-        "in with --param key=value (JSON when valid, else text) and are used as $key.",
+        "in with --param key=value (JSON when valid, else text) and are used as $key; "
+        "every $key the query uses must be given. Only read clauses are accepted, the "
+        "text is size-bounded, and the query is stopped after --timeout seconds.",
     )
     p.add_argument("query", help='the Cypher text, e.g. "MATCH (t:Take) RETURN t.key"')
     p.add_argument(
@@ -28,7 +30,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=FORMATS, default="table")
     p.add_argument("--limit", type=int, help="most rows to return (default: ORGRAPH_ROW_LIMIT)")
     p.add_argument(
-        "--timeout", type=float, help="seconds before the query is stopped (ORGRAPH_QUERY_TIMEOUT)"
+        "--timeout",
+        type=float,
+        help="seconds before the query is stopped, by the engine and by the client "
+        "(ORGRAPH_QUERY_TIMEOUT)",
     )
     add_store_args(p)
     p.set_defaults(func=run)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from orgraph.commands._store_args import add_store_args, settings_from_args
+from orgraph.core.settings import redact_uri
 from orgraph.core.store import open_store
 from orgraph.loader.load import LoadOptions, load
 
@@ -43,9 +44,19 @@ def run(args: argparse.Namespace) -> int:
         return 2
     settings = settings_from_args(args)
     opts = LoadOptions(tuple(args.files), args.splits, args.lenient, args.gap_tolerance)
-    with open_store(settings, read_only=False, batch_size=args.batch_size) as store:
-        report = load(store, opts, force=args.force, workers=args.workers, progress=not args.quiet)
-    where = settings.neo4j_uri if settings.backend == "neo4j" else str(settings.db)
+    try:
+        with open_store(settings, read_only=False, batch_size=args.batch_size) as store:
+            report = load(
+                store, opts, force=args.force, workers=args.workers, progress=not args.quiet
+            )
+    except KeyboardInterrupt:  # the store was closed first: every stored take is whole
+        print(
+            "interrupted: takes written so far are complete, the others as they were; "
+            "rerun the same `orgraph load` to finish",
+            file=sys.stderr,
+        )
+        return 130
+    where = redact_uri(settings.neo4j_uri) if settings.backend == "neo4j" else str(settings.db)
     print(
         f"loaded {len(report.loaded)} takes ({report.triplets} triplets) into "
         f"{settings.backend} at {where}; {len(report.skipped)} unchanged takes skipped"

@@ -13,7 +13,7 @@ from orgraph.core.store import GraphStore
 from orgraph.queries.catalog import get_query, run_query
 from orgraph.queries.catalog.registry import QueryError
 from orgraph.queries.console import ParamError, parse_param, run_console
-from orgraph.queries.cypher_guard import WriteRefused, check_read_only
+from orgraph.queries.cypher_guard import ConsoleRefused, WriteRefused, check_read_only
 
 REFUSED = [
     ("CREATE (n:Take {key: 'x'})", "CREATE"),
@@ -76,7 +76,7 @@ def snapshot(store: GraphStore) -> tuple[int, int, dict[str, str]]:
 
 @pytest.mark.parametrize(("text", "named"), REFUSED)
 def test_guard_names_what_it_refuses(text: str, named: str) -> None:
-    with pytest.raises(WriteRefused) as err:
+    with pytest.raises(ConsoleRefused) as err:
         check_read_only(text)
     assert named.lower() in str(err.value).lower()
 
@@ -84,7 +84,7 @@ def test_guard_names_what_it_refuses(text: str, named: str) -> None:
 def test_writes_refused_and_nothing_changed(loaded_store: GraphStore) -> None:
     before = snapshot(loaded_store)
     for text, _ in REFUSED:
-        with pytest.raises(WriteRefused):
+        with pytest.raises(ConsoleRefused):
             run_console(loaded_store, text)
     assert snapshot(loaded_store) == before
 
@@ -201,4 +201,5 @@ def test_cli_cypher(
 
 
 def test_console_errors_are_user_errors() -> None:
-    assert issubclass(WriteRefused, OrgraphError) and issubclass(ParamError, OrgraphError)
+    assert issubclass(WriteRefused, ConsoleRefused) and issubclass(ConsoleRefused, OrgraphError)
+    assert issubclass(ParamError, OrgraphError)
