@@ -8,6 +8,7 @@ lower case (backend, db, neo4j_uri, neo4j_user, neo4j_password, ...).
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,7 +28,16 @@ _ENV_KEYS = {
     "neo4j_database": "NEO4J_DATABASE",
     "query_timeout": "ORGRAPH_QUERY_TIMEOUT",
     "row_limit": "ORGRAPH_ROW_LIMIT",
+    "read_buffer_pool_mb": "ORGRAPH_READ_BUFFER_POOL_MB",
 }
+NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+DEFAULT_READ_BUFFER_POOL_MB = 1024
+"""Page cache of each read-only embedded open (dashboard, queries, export).
+
+The engine's own default is about 80% of the machine, reserved per open; 1024 MB ran
+every catalog query from four concurrent threads at EgoExOR scale (bench/dashboard_memory.py).
+"""
+MIN_BUFFER_POOL_MB = 64
 
 
 class Secret(str):
@@ -56,6 +66,7 @@ class Settings:
     neo4j_database: str = "neo4j"
     query_timeout: float = 30.0
     row_limit: int = 10_000
+    read_buffer_pool_mb: int = DEFAULT_READ_BUFFER_POOL_MB
 
     def with_overrides(self, **overrides: object) -> Settings:
         """A copy with the given non-None values replaced and validated."""
@@ -73,7 +84,7 @@ def _coerce(values: dict[str, object]) -> dict[str, object]:
                 out[key] = Secret(value.reveal() if isinstance(value, Secret) else str(value))
             elif key == "query_timeout":
                 out[key] = float(value)  # type: ignore[arg-type]
-            elif key == "row_limit":
+            elif key in ("row_limit", "read_buffer_pool_mb"):
                 out[key] = int(value)  # type: ignore[call-overload]
             else:
                 out[key] = str(value)
@@ -87,20 +98,53 @@ def _validated(settings: Settings) -> Settings:
         raise ConfigError(
             f"unknown backend {settings.backend!r}: expected one of {', '.join(BACKENDS)}"
         )
-    if settings.neo4j_uri.split("://", 1)[0] not in (
-        "bolt",
-        "bolt+s",
-        "bolt+ssc",
-        "neo4j",
-        "neo4j+s",
-        "neo4j+ssc",
-    ):
-        raise ConfigError(
-            f"NEO4J_URI {settings.neo4j_uri!r} must start with bolt:// or neo4j:// (or +s/+ssc)"
-        )
+    check_neo4j_uri(settings.neo4j_uri)
     if settings.query_timeout <= 0 or settings.row_limit <= 0:
         raise ConfigError("query_timeout and row_limit must be positive")
+    if settings.read_buffer_pool_mb < MIN_BUFFER_POOL_MB:
+        raise ConfigError(
+            f"ORGRAPH_READ_BUFFER_POOL_MB must be at least {MIN_BUFFER_POOL_MB}, "
+            f"got {settings.read_buffer_pool_mb}"
+        )
     return settings
+
+
+_USERINFO_IN_TEXT = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*://)[^\s'\"]*@")
+
+
+def redact_uri(uri: str) -> str:
+    """The URI with any user name or password (the part before '@') shown as '***'.
+
+    Every message, log line or page that shows a URI shows it through this. Up to the
+    last '@' is hidden, so a password with an unescaped '/' or '@' is hidden too.
+    """
+    scheme, sep, rest = uri.partition("://") if "://" in uri else ("", "", uri)
+    at = rest.rfind("@")
+    if at < 0:
+        return uri
+    return f"{scheme}{sep}***{rest[at:]}"
+
+
+def redact_text(text: str) -> str:
+    """A message with the userinfo of every URI in it redacted (for texts from drivers)."""
+    return _USERINFO_IN_TEXT.sub(r"\1***@", text)
+
+
+def check_neo4j_uri(uri: str) -> None:
+    """Refuse a Neo4j URI with a wrong scheme, or with credentials in it.
+
+    The driver does not take a user or password from the URI, and a URI travels where a
+    password must not (command lines, logs, messages): credentials come from
+    NEO4J_USER / NEO4J_PASSWORD only.
+    """
+    shown = redact_uri(uri)
+    if uri.split("://", 1)[0] not in NEO4J_SCHEMES:
+        raise ConfigError(f"NEO4J_URI {shown!r} must start with bolt:// or neo4j:// (or +s/+ssc)")
+    if shown != uri:
+        raise ConfigError(
+            f"NEO4J_URI {shown!r} holds a user name or password: give the URI without them "
+            "and set NEO4J_USER / NEO4J_PASSWORD (environment or orgraph.toml) instead"
+        )
 
 
 def config_path() -> Path | None:

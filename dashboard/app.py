@@ -14,6 +14,7 @@ st.set_page_config(page_title="ORGraph", page_icon=":hospital:", layout="wide")
 
 PAGES = [
     st.Page("views/overview.py", title="Overview", url_path="overview", default=True),
+    st.Page("views/search.py", title="Search", url_path="search"),
     st.Page("views/timeline.py", title="Timeline", url_path="timeline"),
     st.Page("views/frame_viewer.py", title="Frame viewer", url_path="frame"),
     st.Page("views/workflow.py", title="Workflow patterns", url_path="workflow"),

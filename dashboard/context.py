@@ -1,24 +1,26 @@
-"""What every page shares: settings from the environment, the cached store, the sidebar.
+"""What every page shares: settings from the environment, the live store, the sidebar.
 
 `orgraph dashboard` passes its options as environment variables (ORGRAPH_BACKEND,
 ORGRAPH_DB, NEO4J_URI, ORGRAPH_RUNS, ORGRAPH_MEDIA_ROOT), so each page reads them here.
+Each page run checks whether the stored data changed (a load ran) and if so reopens the
+store and forgets the cached answers (see live_store.py).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import threading
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 import streamlit as st
 
 from orgraph.core.errors import OrgraphError
-from orgraph.core.settings import Settings, load_settings
-from orgraph.core.store import GraphStore, open_store
+from orgraph.core.settings import Settings, load_settings, redact_uri
+from orgraph.core.store import GraphStore, StoreChanged, open_store
+from orgraph.dashboard.live_store import LiveStore
 
 log = logging.getLogger("orgraph.dashboard")
 T = TypeVar("T")
@@ -31,14 +33,14 @@ EMPTY_MESSAGE = (
     "`orgraph load FILE.h5 ... --splits splits.h5` (same --backend/--db as the dashboard), "
     "or run `orgraph demo` for a generated dataset."
 )
-
-
-@dataclass
-class SharedStore:
-    """One read-only store per process, with a lock so sessions never share a cursor."""
-
-    store: GraphStore
-    lock: threading.Lock = field(default_factory=threading.Lock)
+CHANGED_NOTICE = "The graph store changed on disk (a load ran); the data was reloaded."
+BUSY_NOTICE = (
+    "A load is writing the graph store right now: its data changed while this page read it. "
+    "Press *Reload data* or refresh the page in a moment."
+)
+RETRY_PAUSES_S = (0.0, 0.3, 1.0)
+"""Pauses before the reads of a page are tried again on a store opened afresh."""
+_SEEN_CHANGES = "_store_changes_seen"
 
 
 def settings() -> Settings:
@@ -48,25 +50,47 @@ def settings() -> Settings:
 
 def store_id(s: Settings) -> str:
     """A short name of the store in use; part of every cache key."""
-    return f"embedded:{s.db}" if s.backend == "embedded" else f"neo4j:{s.neo4j_uri}"
+    return f"embedded:{s.db}" if s.backend == "embedded" else f"neo4j:{redact_uri(s.neo4j_uri)}"
 
 
 @st.cache_resource(show_spinner="Opening the graph store...")
-def _open(sid: str) -> SharedStore:
+def _open(sid: str) -> LiveStore:
     """Open the store once per process (a failure is not cached, so a retry reopens)."""
-    return SharedStore(open_store(settings(), read_only=True))
+    return LiveStore(lambda: open_store(settings(), read_only=True))
 
 
-def shared_store() -> SharedStore:
-    """The cached store for the current settings."""
+def live_store() -> LiveStore:
+    """The process's store for the current settings."""
     return _open(store_id(settings()))
 
 
+def reload_store(force: bool = False) -> bool:
+    """Reopen the store and forget cached answers if its data changed (or if forced)."""
+    live = live_store()
+    changed = live.check(force=force)
+    if changed or force:
+        st.cache_data.clear()
+    return changed
+
+
 def with_store(fn: Callable[[GraphStore], T]) -> T:
-    """Call fn with the store, holding the store's lock."""
-    handle = shared_store()
-    with handle.lock:
-        return fn(handle.store)
+    """Call fn with the store; if the data changed under it, reopen and call it again.
+
+    A load changes the file several times in a row (checkpoints, the swap of a copy), so
+    a store opened in between can be outrun: a few tries, a little apart.
+    """
+    live = live_store()
+    for pause in RETRY_PAUSES_S:
+        with live.use() as store:
+            try:
+                return fn(store)
+            except StoreChanged:
+                stale = store
+        if live.replace_stale(stale):
+            st.cache_data.clear()
+        time.sleep(pause)
+    with live.use() as store:
+        return fn(store)
 
 
 def runs_dir() -> Path:
@@ -88,7 +112,7 @@ def sidebar() -> None:
     """Where the data comes from, plus the two directories a user may need to remap."""
     s = settings()
     with st.sidebar:
-        where = s.db if s.backend == "embedded" else s.neo4j_uri
+        where = s.db if s.backend == "embedded" else redact_uri(s.neo4j_uri)
         st.caption(f"Graph store: **{s.backend}** at `{where}`")
         st.session_state.setdefault("media_root", os.environ.get(MEDIA_ENV, ""))
         st.session_state.setdefault("runs_dir", os.environ.get(RUNS_ENV, DEFAULT_RUNS))
@@ -108,15 +132,14 @@ def sidebar() -> None:
             args=("_runs_dir", "runs_dir"),
             help=f"Also ${RUNS_ENV}.",
         )
-        if st.button("Reload data", help="Forget cached query results"):
-            st.cache_data.clear()
+        if st.button("Reload data", help="Reopen the graph store and forget cached results"):
+            reload_store(force=True)
 
 
 def store_problem(exc: OrgraphError) -> None:
     """Say clearly why the store could not be used, and what to do."""
-    s = settings()
     text = str(exc)
-    if s.backend == "neo4j" and "cannot reach" in text:
+    if "cannot reach Neo4j" in text:
         st.error(
             f"**The Neo4j server is unreachable.** {text}. Check NEO4J_URI (or --uri) and "
             "that the server is up, then press *Reload data* or refresh the page."
@@ -125,15 +148,28 @@ def store_problem(exc: OrgraphError) -> None:
         st.error(f"**The graph store could not be used.** {text}")
 
 
+def notice_if_changed() -> None:
+    """Reopen on a data change (once a second at most); say so once in every session."""
+    reload_store()
+    changes = live_store().changes
+    seen = st.session_state.setdefault(_SEEN_CHANGES, changes)
+    if changes != seen:
+        st.session_state[_SEEN_CHANGES] = changes
+        st.info(CHANGED_NOTICE)
+
+
 def run_page(title: str, render: Callable[[], None], needs_data: bool = True) -> None:
     """Render a page with the sidebar, the empty-store check and friendly errors only."""
     st.title(title)
-    sidebar()
     try:
+        sidebar()
+        notice_if_changed()
         if needs_data and with_store(lambda s: s.is_empty()):
             st.info(EMPTY_MESSAGE)
             return
         render()
+    except StoreChanged:
+        st.warning(BUSY_NOTICE)
     except OrgraphError as exc:
         store_problem(exc)
     except Exception as exc:  # never a traceback in the page; the log keeps the detail

@@ -1,7 +1,9 @@
 """Cached reads for the pages: catalog queries, browse reads and the summary.
 
-Every function takes the store id first, so two stores never share a cached answer;
-results are cached with st.cache_data (copies per caller, so pages may change them).
+Every function takes the store id first, so two stores (or two opens of one store, before
+and after a load) never share a cached answer; results are cached with st.cache_data
+(copies per caller, so pages may change them), with max_entries on the per-frame and
+per-parameter reads so that browsing many frames cannot grow the cache without bound.
 """
 
 from __future__ import annotations
@@ -11,21 +13,27 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from orgraph.dashboard.context import settings, shared_store, store_id, with_store
+from orgraph.dashboard.context import live_store, settings, store_id, with_store
 from orgraph.queries import browse
 from orgraph.queries.catalog import run_query
 from orgraph.queries.console import run_console
 from orgraph.queries.stats import graph_summary
 
 TTL = 600
+MAX_QUERIES = 500
+"""Catalog answers kept (per take, frame and parameters); each is a small DataFrame."""
+MAX_FRAMES = 2000
+"""Per-frame answers kept (media pointers, predictions); a few hundred bytes each."""
+MAX_STORES = 4
+"""Whole-store answers kept (summary, takes, runs): one per open; older opens age out."""
 
 
 def sid() -> str:
-    """The id of the store the dashboard is using."""
-    return store_id(settings())
+    """The id of the store the dashboard is using, and of its current open."""
+    return f"{store_id(settings())}#{live_store().generation}"
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=MAX_QUERIES)
 def _catalog(store: str, name: str, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
     return with_store(lambda s: run_query(s, name, dict(params)))
 
@@ -36,7 +44,7 @@ def catalog(name: str, **params: Any) -> pd.DataFrame:
     return _catalog(sid(), name, given)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=MAX_STORES)
 def _summary(store: str) -> dict[str, Any]:
     return with_store(graph_summary)
 
@@ -46,7 +54,7 @@ def summary() -> dict[str, Any]:
     return _summary(sid())
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=MAX_STORES)
 def _takes(store: str) -> pd.DataFrame:
     return with_store(browse.takes)
 
@@ -62,7 +70,7 @@ def take_row(take: str) -> dict[str, Any]:
     return df[df["take"] == take].iloc[0].to_dict()
 
 
-@st.cache_data(ttl=TTL, show_spinner=False, max_entries=5000)
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=MAX_FRAMES)
 def _frame(store: str, take: str, frame: int) -> dict | None:
     return with_store(lambda s: browse.frame_pointer(s, take, frame))
 
@@ -72,7 +80,7 @@ def frame_pointer(take: str, frame: int) -> dict | None:
     return _frame(sid(), take, frame)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=MAX_STORES)
 def _runs(store: str) -> pd.DataFrame:
     return with_store(browse.runs)
 
@@ -82,7 +90,7 @@ def prediction_runs() -> pd.DataFrame:
     return _runs(sid())
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=MAX_QUERIES)
 def _run_takes(store: str, run: str) -> list[str]:
     return with_store(lambda s: browse.run_takes(s, run))
 
@@ -92,7 +100,7 @@ def run_takes(run: str) -> list[str]:
     return _run_takes(sid(), run)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False, max_entries=5000)
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=MAX_FRAMES)
 def _predicted(store: str, take: str, frame: int, run: str) -> pd.DataFrame:
     return with_store(lambda s: browse.predicted_at_frame(s, take, frame, run))
 
@@ -105,10 +113,10 @@ def predicted_at_frame(take: str, frame: int, run: str) -> pd.DataFrame:
 def console(text: str, params: dict[str, Any], row_limit: int) -> pd.DataFrame:
     """User Cypher through the read-only console (not cached: the user asked to run it).
 
-    Not under with_store's lock: the store runs console reads apart from its shared
-    connection (a child process or a connection of their own) and stops them after
-    the timeout, so a slow or crashing query never holds up other users.
+    The store runs console reads apart from the dashboard's own reads (a child process or
+    a connection of their own) and stops them after the timeout, so a slow or crashing
+    query never holds up other users.
     """
     timeout = settings().query_timeout
-    store = shared_store().store
-    return run_console(store, text, params, timeout=timeout, row_limit=row_limit)
+    with live_store().use() as store:  # kept open while the query runs, no lock
+        return run_console(store, text, params, timeout=timeout, row_limit=row_limit)

@@ -30,6 +30,7 @@ from orgraph.gnn.store_read import (
     read_take_triplets,
     read_takes,
 )
+from orgraph.gnn.subset import Subset, load_subset
 from orgraph.loader.reader import EgoExOR
 from orgraph.loader.take_signals import RoleSignals, read_take_signals
 
@@ -92,9 +93,13 @@ class _MediaFiles:
             r.close()
 
 
-def build_chunk(store: GraphStore, take: TakeRow, files: _MediaFiles) -> dict:
-    """All frame graphs of one take, in temporal order, with the chunk's metadata."""
+def build_chunk(
+    store: GraphStore, take: TakeRow, files: _MediaFiles, subset: Subset | None = None
+) -> dict:
+    """All frame graphs of one take (or of its subset frames), in temporal order, with meta."""
     frames = read_annotated_frames(store, take.key)
+    if subset is not None:
+        frames = subset.keep(take.key, frames)
     truth = read_take_triplets(store, take.key)
     graphs = []
     empty = 0
@@ -129,20 +134,36 @@ def build_chunk(store: GraphStore, take: TakeRow, files: _MediaFiles) -> dict:
         "empty_frames": empty,
         "graphs": len(graphs),
         "file": str(frames["file"].iloc[0]) if len(frames) else "",
+        "subset": subset.take_fingerprint(take.key) if subset is not None else "",
     }
     return {"meta": meta, "graphs": graphs}
 
 
 def export(
-    store: GraphStore, out_dir: Path, *, progress: bool = True, force: bool = False
+    store: GraphStore,
+    out_dir: Path,
+    *,
+    progress: bool = True,
+    force: bool = False,
+    moments: Path | None = None,
 ) -> ExportReport:
-    """Write OUT_DIR/raw/{takes/*.pt, manifest.json}; see the module docstring."""
+    """Write OUT_DIR/raw/{takes/*.pt, manifest.json}; see the module docstring.
+
+    With `moments` (a moment-set file) only the annotated frames inside its moments are
+    exported, takes without a moment are left out, and the manifest records the pattern.
+    """
     start = time.perf_counter()
     raw = Path(out_dir) / "raw"
+    takes = read_takes(store)
+    subset = load_subset(moments, {t.key for t in takes}) if moments is not None else None
+    if subset is not None:
+        takes = [t for t in takes if t.key in subset.ranges]
     chunks = raw / CHUNK_DIR
     chunks.mkdir(parents=True, exist_ok=True)
-    takes = read_takes(store)
-    report = ExportReport(fingerprint=graph_fingerprint(takes, FEATURE_VERSION))
+    fingerprint = graph_fingerprint(takes, FEATURE_VERSION)
+    if subset is not None:
+        fingerprint = graph_fingerprint(takes, f"{FEATURE_VERSION}/subset:{subset.fingerprint}")
+    report = ExportReport(fingerprint=fingerprint)
     files = _MediaFiles()
     metas: dict[str, dict] = {}
     bar = tqdm(takes, desc="exporting", unit="take", disable=not progress, file=sys.stderr)
@@ -156,10 +177,11 @@ def export(
                 and meta.get("fingerprint") == take.fingerprint
                 and meta.get("feature_version") == FEATURE_VERSION
                 and meta.get("split") == take.split
+                and meta.get("subset", "") == (subset.take_fingerprint(take.key) if subset else "")
             ):
                 report.skipped.append(take.key)
             else:
-                chunk = build_chunk(store, take, files)
+                chunk = build_chunk(store, take, files, subset)
                 _atomic_save(chunk, path)
                 meta = chunk["meta"]
                 report.written.append(take.key)
@@ -175,7 +197,7 @@ def export(
     for split in SPLITS:
         report.graphs[split] = sum(m["graphs"] for m in metas.values() if m["split"] == split)
     report.seconds = time.perf_counter() - start
-    _write_manifest(raw / MANIFEST, store, takes, metas, report)
+    _write_manifest(raw / MANIFEST, store, takes, metas, report, subset)
     return report
 
 
@@ -185,6 +207,7 @@ def _write_manifest(
     takes: list[TakeRow],
     metas: dict[str, dict],
     report: ExportReport,
+    subset: Subset | None = None,
 ) -> None:
     manifest = {
         "dataset": "EgoExORSceneGraphs",
@@ -215,6 +238,7 @@ def _write_manifest(
             }
             for t in takes
         },
+        "moments": subset.manifest() if subset is not None else None,
     }
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(manifest, indent=2))

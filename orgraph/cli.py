@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "stats",
     "queries",
     "cypher",
+    "find",
     "export_eventlog",
     "export",
     "train",

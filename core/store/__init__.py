@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from orgraph.core.settings import Settings
-from orgraph.core.store.base import GraphStore
+from orgraph.core.store.base import GraphStore, StoreChanged
 from orgraph.core.store.records import TakeGraph
 
-__all__ = ["GraphStore", "TakeGraph", "open_store"]
+__all__ = ["GraphStore", "StoreChanged", "TakeGraph", "open_store"]
 
 
 def open_store(settings: Settings, read_only: bool = True, batch_size: int = 5000) -> GraphStore:
@@ -17,4 +17,6 @@ def open_store(settings: Settings, read_only: bool = True, batch_size: int = 500
         return Neo4jStore(settings, read_only=read_only, batch_size=batch_size)
     from orgraph.core.store.ladybug_store import LadybugStore
 
-    return LadybugStore(settings.db, read_only=read_only)
+    return LadybugStore(
+        settings.db, read_only=read_only, read_buffer_pool_mb=settings.read_buffer_pool_mb
+    )

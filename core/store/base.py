@@ -8,7 +8,12 @@ from typing import Any
 
 import pandas as pd
 
+from orgraph.core.errors import StoreError
 from orgraph.core.store.records import TakeGraph, require_distinct_takes
+
+
+class StoreChanged(StoreError):
+    """A read-only store's data changed under it (a load ran): open the store again."""
 
 
 class GraphStore(ABC):
@@ -78,6 +83,13 @@ class GraphStore(ABC):
     @abstractmethod
     def delete_take(self, take_key: str) -> None:
         """Remove one take and everything that belongs to it."""
+
+    @abstractmethod
+    def data_version(self) -> str:
+        """A cheap token that changes whenever the stored takes or prediction runs change.
+
+        Readers that keep a store open (the dashboard) compare it to reopen and re-read.
+        """
 
     @abstractmethod
     def close(self) -> None:

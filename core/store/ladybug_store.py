@@ -16,7 +16,9 @@ from typing import Any
 import pandas as pd
 
 from orgraph.core.errors import StoreError
+from orgraph.core.settings import DEFAULT_READ_BUFFER_POOL_MB
 from orgraph.core.store.base import GraphStore
+from orgraph.core.store.ladybug_reader import ReadOnlyDatabase, data_version
 from orgraph.core.store.ladybug_replace import WriterLock, open_copy, remove_leftovers, swap_in
 from orgraph.core.store.records import TakeGraph, require_distinct_takes, validate_take_graph
 from orgraph.core.store.schema import NODE_BY_NAME, NODES, RELS, TAKE_DELETES, static_rows
@@ -96,15 +98,28 @@ class LadybugStore(GraphStore):
 
     backend = "embedded"
 
-    def __init__(self, db_dir: Path, read_only: bool = True) -> None:
+    def __init__(
+        self,
+        db_dir: Path,
+        read_only: bool = True,
+        read_buffer_pool_mb: int = DEFAULT_READ_BUFFER_POOL_MB,
+    ) -> None:
         self.db_dir = Path(db_dir)
         self.read_only = read_only
         self.path = database_file(self.db_dir)
+        self._reader: ReadOnlyDatabase | None = None
         if read_only and not self.path.exists():
             raise StoreError(
                 f"no graph at {self.db_dir}: load one with "
                 f"`orgraph load FILE.h5 --db {self.db_dir}`"
             )
+        if read_only:  # shared by threads, page cache capped (see ladybug_reader)
+            try:
+                self._reader = ReadOnlyDatabase(self.path, self.db_dir, read_buffer_pool_mb)
+            except RuntimeError as exc:
+                raise _friendly(exc, self.db_dir) from None
+            self._db, self._conn = self._reader.db, None
+            return
         self._lock: WriterLock | None = None
         self._rows_checkpointed = 0
         self._rows_since_checkpoint = 0
@@ -167,28 +182,18 @@ class LadybugStore(GraphStore):
         timeout: float | None = None,
         row_limit: int | None = None,
     ) -> pd.DataFrame:
-        if timeout is not None:
-            self._conn.set_query_timeout(int(timeout * 1000))
-        try:
-            result = self._conn.execute(cypher, dict(params or {}))
-        except RuntimeError as exc:
-            raise StoreError(_clean_message(str(exc))) from None
-        finally:
-            if timeout is not None:
-                self._conn.set_query_timeout(0)
-        assert not isinstance(result, list)
-        columns = result.get_column_names()
-        rows: list[list[Any]] = []
-        truncated = False
-        while result.has_next():
-            if row_limit is not None and len(rows) >= row_limit:
-                truncated = True
-                break
-            rows.append(result.get_next())
-        result.close()
-        df = pd.DataFrame(rows, columns=columns)
-        df.attrs["truncated"] = truncated
-        return df
+        if self._reader is None:
+            return _run_query(self._conn, cypher, params, timeout, row_limit)
+        with self._reader.connection() as conn:
+            try:
+                df = _run_query(conn, cypher, params, timeout, row_limit)
+            except StoreError as exc:
+                raise self._reader.explain(exc) from None
+            self._reader.require_unchanged()  # rows read while a writer checkpointed
+            return df
+
+    def data_version(self) -> str:
+        return data_version(database_file(self.db_dir))
 
     def query_untrusted(
         self,
@@ -393,6 +398,9 @@ class LadybugStore(GraphStore):
         from orgraph.core.store.ladybug_console import close_workers_of
 
         close_workers_of(self)
+        if getattr(self, "_reader", None) is not None:
+            self._reader.close()  # type: ignore[union-attr]
+            return
         conn = getattr(self, "_conn", None)
         if conn is None:
             return
@@ -408,6 +416,38 @@ class LadybugStore(GraphStore):
 
 
 _LOCATION = re.compile(r"\s+at\s+/\S+")
+
+
+def _run_query(
+    conn: Any,
+    cypher: str,
+    params: Mapping[str, Any] | None,
+    timeout: float | None,
+    row_limit: int | None,
+) -> pd.DataFrame:
+    """Run one read on a connection and collect its rows (up to row_limit)."""
+    if timeout is not None:
+        conn.set_query_timeout(int(timeout * 1000))
+    try:
+        result = conn.execute(cypher, dict(params or {}))
+    except RuntimeError as exc:
+        raise StoreError(_clean_message(str(exc))) from None
+    finally:
+        if timeout is not None:
+            conn.set_query_timeout(0)
+    assert not isinstance(result, list)
+    columns = result.get_column_names()
+    rows: list[list[Any]] = []
+    truncated = False
+    while result.has_next():
+        if row_limit is not None and len(rows) >= row_limit:
+            truncated = True
+            break
+        rows.append(result.get_next())
+    result.close()
+    df = pd.DataFrame(rows, columns=columns)
+    df.attrs["truncated"] = truncated
+    return df
 
 
 def _clean_message(text: str) -> str:

@@ -78,10 +78,12 @@ def main(db_dir: str) -> int:
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray engine output -> stderr
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
     from orgraph.core.errors import OrgraphError
+    from orgraph.core.settings import load_settings
     from orgraph.core.store.ladybug_store import LadybugStore
 
     try:
-        store = LadybugStore(Path(db_dir), read_only=True)
+        cache_mb = load_settings().read_buffer_pool_mb  # the same cap as the parent's reads
+        store = LadybugStore(Path(db_dir), read_only=True, read_buffer_pool_mb=cache_mb)
     except OrgraphError as exc:
         _send(out, ("error", str(exc)))
         return 1

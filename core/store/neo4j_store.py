@@ -6,6 +6,8 @@ take, so a failure leaves the take as it was and transient errors are retried.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -14,12 +16,19 @@ import pandas as pd
 from neo4j import exceptions as nx
 
 from orgraph.core.errors import StoreError
-from orgraph.core.settings import Settings
+from orgraph.core.settings import Settings, check_neo4j_uri, redact_text, redact_uri
 from orgraph.core.store.base import GraphStore
 from orgraph.core.store.records import TakeGraph, validate_take_graph
 from orgraph.core.store.schema import NEO4J_INDEXES, NODES, TAKE_DELETES, static_rows
 
 BATCH_SIZE = 5_000
+
+_DATA_VERSION = """
+OPTIONAL MATCH (t:Take) WITH t ORDER BY t.key
+WITH collect([t.key, t.fingerprint]) AS takes
+OPTIONAL MATCH (r:Run) WITH takes, r ORDER BY r.key
+RETURN takes, collect([r.key, toString(r.created)]) AS runs
+"""
 
 
 def _batches(df: pd.DataFrame, size: int) -> Iterator[list[dict[str, Any]]]:
@@ -82,7 +91,9 @@ class Neo4jStore(GraphStore):
 
     def __init__(self, settings: Settings, read_only: bool = True, batch_size: int = BATCH_SIZE):
         self.read_only = read_only
+        check_neo4j_uri(settings.neo4j_uri)  # never hand credentials in a URI to the driver
         self.uri = settings.neo4j_uri
+        self.shown_uri = redact_uri(settings.neo4j_uri)
         self.user = settings.neo4j_user
         self.database = settings.neo4j_database
         self.batch_size = batch_size
@@ -99,23 +110,28 @@ class Neo4jStore(GraphStore):
             raise self._friendly(exc) from None
 
     def _friendly(self, exc: Exception) -> StoreError:
+        """One clear line for a driver error; no URI in it shows its userinfo."""
+        return StoreError(redact_text(self._friendly_text(exc)))
+
+    def _friendly_text(self, exc: Exception) -> str:
+        uri = self.shown_uri
         if isinstance(exc, nx.AuthError):
-            return StoreError(
-                f"Neo4j at {self.uri} refused the credentials of user {self.user!r} "
+            return (
+                f"Neo4j at {uri} refused the credentials of user {self.user!r} "
                 "(check NEO4J_USER / NEO4J_PASSWORD)"
             )
         if isinstance(exc, nx.ServiceUnavailable | OSError | nx.SessionExpired):
-            return StoreError(
-                f"cannot reach Neo4j at {self.uri}: is the server running? "
+            return (
+                f"cannot reach Neo4j at {uri}: is the server running? "
                 "(`orgraph neo4j start` runs a local one)"
             )
         if isinstance(exc, nx.ConfigurationError | ValueError):
-            return StoreError(f"invalid Neo4j settings for {self.uri}: {exc}")
+            return f"invalid Neo4j settings for {uri}: {exc}"
         if isinstance(exc, nx.ClientError) and "TransactionTimedOut" in str(exc.code):
-            return StoreError("the query ran past its time limit and was stopped")
+            return "the query ran past its time limit and was stopped"
         if isinstance(exc, nx.Neo4jError):
-            return StoreError(f"Neo4j refused the query: {exc.message}")
-        return StoreError(f"Neo4j at {self.uri}: {exc}")
+            return f"Neo4j refused the query: {exc.message}"
+        return f"Neo4j at {uri}: {exc}"
 
     def query(
         self,
@@ -284,7 +300,13 @@ class Neo4jStore(GraphStore):
 
     def _require_writable(self) -> None:
         if self.read_only:
-            raise StoreError(f"the Neo4j store at {self.uri} was opened read-only")
+            raise StoreError(f"the Neo4j store at {self.shown_uri} was opened read-only")
+
+    def data_version(self) -> str:
+        """A digest of the stored takes' keys and fingerprints and of the prediction runs."""
+        row = self.query(_DATA_VERSION).iloc[0]
+        text = json.dumps([row["takes"], row["runs"]], default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def close(self) -> None:
         self._driver.close()

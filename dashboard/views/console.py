@@ -17,6 +17,7 @@ from orgraph.core.store.deadline import QueryStopped
 from orgraph.dashboard import data
 from orgraph.dashboard.context import run_page, settings
 from orgraph.dashboard.graphs import result_graph
+from orgraph.dashboard.moment_links import linked, moment_targets
 from orgraph.queries.console import MissingParameters
 from orgraph.queries.cypher_guard import ConsoleRefused, QueryTooLarge, WriteRefused
 from orgraph.queries.cypher_limits import MAX_DEPTH, MAX_TEXT_CHARS, MAX_TOKENS
@@ -71,7 +72,8 @@ def render() -> None:
     dot = result_graph(df)
     if dot is not None:
         st.graphviz_chart(dot)
-    st.dataframe(df.map(_cell), hide_index=True)
+    table, links = linked(df.map(_cell), targets=moment_targets(df))  # frame key or take+frame
+    st.dataframe(table, hide_index=True, column_config=links)
     st.download_button(
         "Download result (CSV)", df.to_csv(index=False), file_name="result.csv", mime="text/csv"
     )

@@ -11,6 +11,7 @@ import streamlit as st
 from orgraph.core.vocabulary import ROLES
 from orgraph.dashboard import charts, data
 from orgraph.dashboard.context import run_page
+from orgraph.dashboard.moment_links import show_linked
 from orgraph.dashboard.selection import open_frame, pick_take
 
 
@@ -55,6 +56,8 @@ def render() -> None:
     )
     if right.button("Open in frame viewer", type="primary"):
         open_frame(take, int(frame))
+    with st.expander(f"Intervals ({len(intervals)}), each with a link to its first frame"):
+        show_linked(intervals.assign(take=take), take="take", frame="start_frame", key="tl_rows")
     st.download_button(
         "Download intervals (CSV)",
         intervals.to_csv(index=False),

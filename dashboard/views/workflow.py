@@ -12,6 +12,7 @@ from orgraph.core.vocabulary import ROLES
 from orgraph.dashboard import charts, data
 from orgraph.dashboard.context import run_page
 from orgraph.dashboard.graphs import dfg_dot
+from orgraph.dashboard.moment_links import show_linked
 
 VIEWS = ("Directly-follows", "N-grams", "Handovers", "Allen concurrency", "Phase timelines")
 ANY = "(all)"
@@ -83,7 +84,8 @@ def handovers() -> None:
         charts.heatmap(matrix, "Handovers per pair of roles", "receiver", "giver"),
         key="handover_chart",
     )
-    st.dataframe(df, hide_index=True)
+    st.caption("*open* shows the receiver's first holding frame in the frame viewer.")
+    show_linked(df, take="take", frame="receiver_start_frame", key="ho_table")
     _download(df, "handovers")
 
 

@@ -13,7 +13,9 @@ def add_store_args(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--backend", choices=BACKENDS, help="embedded (default) or neo4j")
     group.add_argument("--db", help="embedded database directory (ORGRAPH_DB)")
     group.add_argument(
-        "--uri", help="Neo4j URI, bolt:// or neo4j:// (NEO4J_URI); password from NEO4J_PASSWORD"
+        "--uri",
+        help="Neo4j URI, bolt:// or neo4j:// (NEO4J_URI), without user or password: "
+        "those come from NEO4J_USER / NEO4J_PASSWORD",
     )
 
 

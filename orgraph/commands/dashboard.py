@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def app_path() -> Path:
     """dashboard/app.py of the installed project (found without importing the dashboard)."""
-    spec = importlib.util.find_spec("dashboard")
+    spec = importlib.util.find_spec("orgraph.dashboard")
     if spec is None or spec.origin is None:
         raise ConfigError("the dashboard package is not installed (pip install -e .)")
     return Path(spec.origin).parent / "app.py"

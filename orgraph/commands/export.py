@@ -20,6 +20,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("out", type=Path, metavar="OUT_DIR", help="export directory")
     add_store_args(p)
     p.add_argument("--force", action="store_true", help="rebuild every take")
+    p.add_argument(
+        "--moments",
+        type=Path,
+        metavar="FILE",
+        help="export only the frames of this moment set (`orgraph find ... --save FILE`); "
+        "each frame keeps its take's split",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
@@ -28,10 +35,14 @@ def run(args: argparse.Namespace) -> int:
     from orgraph.gnn.export import export
 
     with open_store(settings_from_args(args)) as store:
-        report = export(store, args.out, progress=not args.quiet, force=args.force)
+        report = export(
+            store, args.out, progress=not args.quiet, force=args.force, moments=args.moments
+        )
     sizes = ", ".join(f"{k} {v}" for k, v in report.graphs.items())
     print(
         f"exported {len(report.written)} takes ({len(report.skipped)} unchanged skipped) to "
         f"{args.out} in {report.seconds:.1f}s; graphs: {sizes}; fingerprint {report.fingerprint}"
     )
+    if args.moments is not None:
+        print(f"subset: frames of the moments in {args.moments}")
     return 0

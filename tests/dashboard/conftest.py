@@ -77,3 +77,13 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> Loaded:
     load_into(settings, synth)
     runs = train_and_write_back(settings, work)
     return Loaded(tuple(synth.files), synth.splits, settings, runs)
+
+
+@pytest.fixture(scope="session")
+def small_h5(tmp_path_factory: pytest.TempPathFactory):
+    """The `small` scale (10 takes, 5,861 frames) with RGB, generated once per session."""
+    from orgraph.loader.synth import generate
+
+    return generate(
+        tmp_path_factory.mktemp("small") / "h5", scale="small", seed=0, merged=False, progress=False
+    )

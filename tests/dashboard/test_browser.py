@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -82,13 +83,20 @@ def wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
 
 def serve(args: list[str], env: dict[str, str]) -> Iterator[str]:
     """Run `orgraph dashboard ARGS` on a free port; yield its URL; stop it afterwards."""
+    with served_process(args, env) as (url, _):
+        yield url
+
+
+@contextmanager
+def served_process(args: list[str], env: dict[str, str]) -> Iterator[tuple[str, int]]:
+    """`orgraph dashboard ARGS` on a free port: its URL and pid, stopped afterwards."""
     port = free_port()
     cmd = [sys.executable, "-m", "orgraph.cli", "dashboard", *args, "--port", str(port)]
     proc = subprocess.Popen(cmd, env={**os.environ, **env}, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, proc)
-        yield url
+        yield url, proc.pid
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:

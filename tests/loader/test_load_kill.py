@@ -115,6 +115,7 @@ def test_killed_forced_reload_keeps_every_take_neo4j(
 def test_readers_during_a_forced_reload_see_whole_takes(small_dataset, tmp_path: Path) -> None:
     """Read-only opens while copies are swapped in see each take old or new, never missing."""
     from orgraph.core.errors import StoreError
+    from orgraph.core.store import StoreChanged
     from tests.support.load_kill import PENDING, judge
 
     ds, log = small_dataset, tmp_path / "load.log"
@@ -132,8 +133,9 @@ def test_readers_during_a_forced_reload_see_whole_takes(small_dataset, tmp_path:
         while proc.poll() is None:
             try:
                 verdict = judge(take_states(settings), old, new)
-            except StoreError as exc:
-                assert PENDING in str(exc), exc  # a checkpoint under way: refused, not wrong
+            except StoreError as exc:  # refused, not wrong: a checkpoint under way, or
+                # the file changed between this reader's open and its read
+                assert PENDING in str(exc) or isinstance(exc, StoreChanged), exc
                 refused += 1
                 continue
             reads += 1
