@@ -12,7 +12,7 @@ import hashlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -63,6 +63,7 @@ def fingerprint(take: TakeInfo, opts: LoadOptions) -> str:
             f"gap={opts.gap_tolerance}",
             f"lenient={opts.lenient}",
             f"layout={LAYOUT_VERSION}",
+            "media=absolute",  # stores loaded with relative media paths are rewritten once
         ]
     )
     return hashlib.sha1(text.encode()).hexdigest()[:16]
@@ -135,6 +136,13 @@ def read_all(
     return out
 
 
+def resolved(opts: LoadOptions) -> LoadOptions:
+    """The options with absolute, resolved file paths: the Frame and Take nodes store them,
+    so media stay reachable from any working directory."""
+    splits = Path(opts.splits).resolve() if opts.splits is not None else None
+    return replace(opts, paths=tuple(Path(p).resolve() for p in opts.paths), splits=splits)
+
+
 def load(
     store: GraphStore,
     opts: LoadOptions,
@@ -146,6 +154,7 @@ def load(
 ) -> LoadReport:
     """Load every take of the files into the store; see the module docstring."""
     report = LoadReport()
+    opts = resolved(opts)
     with EgoExOR(list(opts.paths), splits=opts.splits, lenient=opts.lenient) as reader:
         takes = list(reader.takes)
     store.ensure_schema()

@@ -1,7 +1,9 @@
-"""Lazy per-frame media of one take: rgb, gaze, gaze depth and hands, plus signal validity.
+"""Lazy per-frame media of one take: rgb, gaze, gaze depth, hands, audio and point cloud.
 
 Rows of gaze and hands carry a global camera_type_id (not the source index);
-it is resolved to the role name here. Nothing is read until asked for.
+it is resolved to the role name here. Nothing is read until asked for, and a read of
+one frame touches only the chunks holding that frame. Audio and the point cloud are
+optional (loader.media_optional): a take without them gives None, not an error.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from orgraph.core.vocabulary import (
     GAZE_OFFSET,
     gaze_offset_applies,
 )
+from orgraph.loader import media_optional as opt
 from orgraph.loader.h5_util import get_node, h5_errors, where
+from orgraph.loader.media_optional import AudioInfo, PointCloud
 from orgraph.loader.model import TakeInfo
 
 RGB = "frames/rgb"
@@ -35,6 +39,9 @@ class TakeMedia:
         self._h5 = h5
         self._group = get_node(h5, take.group.lstrip("/"), take.file, h5py.Group, "a take group")
         self._open: dict[str, h5py.Dataset] = {}
+        self._optional: dict[str, h5py.Dataset | None] = {}
+        self._audio: AudioInfo | None | bool = False
+        """False until looked up; then the AudioInfo, or None for a take without audio."""
 
     def _dataset(self, name: str, expected: str) -> h5py.Dataset:
         """A per-frame dataset of the take (handle kept open), or a DataFormatError naming it."""
@@ -55,14 +62,35 @@ class TakeMedia:
             node = get_node(node, part, self.take.file, kind, expected)
         return node
 
-    def _row(self, name: str, frame: int, expected: str) -> np.ndarray:
-        """One frame (axis 0) of a per-frame dataset, with the frame range checked."""
-        ds = self._dataset(name, expected)
+    def _maybe(self, name: str, expected: str) -> h5py.Dataset | None:
+        """An optional dataset (audio, point cloud): None when the take has none."""
+        if name not in self._optional:
+            parts = name.split("/")
+            node: h5py.Group | h5py.Dataset | None = self._group
+            for i, part in enumerate(parts):
+                assert isinstance(node, h5py.Group)
+                with h5_errors(self.take.file, f"{node.name}/{part}", "opening"):
+                    present = part in node
+                if not present:
+                    node = None
+                    break
+                kind = h5py.Dataset if i == len(parts) - 1 else h5py.Group
+                node = get_node(node, part, self.take.file, kind, expected)
+            self._optional[name] = node
+        return self._optional[name]
+
+    def _check_frame(self, ds: h5py.Dataset, frame: int) -> None:
+        """DataFormatError unless `frame` is a frame of the take and of the dataset."""
         if not 0 <= frame < self.take.frames or frame >= ds.shape[0]:
             raise DataFormatError(
                 f"{where(self.take.file, ds.name)}: frame {frame} out of range "
                 f"(take {self.take.key} has {min(self.take.frames, ds.shape[0])} frames)"
             )
+
+    def _row(self, name: str, frame: int, expected: str) -> np.ndarray:
+        """One frame (axis 0) of a per-frame dataset, with the frame range checked."""
+        ds = self._dataset(name, expected)
+        self._check_frame(ds, frame)
         with h5_errors(self.take.file, ds.name):
             return np.asarray(ds[frame])
 
@@ -126,6 +154,69 @@ class TakeMedia:
             if role is not None:
                 out[role] = row[1:].reshape(HAND_POINTS, 2).astype(np.float32)
         return out
+
+    def audio_info(self) -> AudioInfo | None:
+        """Sample rate, channels and sizes of the take's audio; None when it has none."""
+        if self._audio is False:
+            wave = self._maybe(opt.WAVEFORM, "a [N, channels] float32 dataset")
+            snip = self._maybe(opt.SNIPPETS, "a [F, samples, channels] float32 dataset")
+            if wave is None and snip is None:
+                self._audio = None
+            else:
+                channels = opt.check_audio(self.take.file, wave, snip)
+                nodes = [n for n in (self._group.get("audio"), wave, snip) if n is not None]
+                self._audio = AudioInfo(
+                    sample_rate=opt.sample_rate(self.take.file, nodes),
+                    channels=channels,
+                    snippet_samples=None if snip is None else int(snip.shape[1]),
+                    waveform_samples=None if wave is None else int(wave.shape[0]),
+                )
+        return self._audio  # type: ignore[return-value]
+
+    def audio_snippet(self, frame: int) -> np.ndarray | None:
+        """[samples, channels] float32 audio window of one frame; None without snippets."""
+        if self.audio_info() is None:
+            return None
+        snip = self._maybe(opt.SNIPPETS, "a [F, samples, channels] float32 dataset")
+        if snip is None:
+            return None
+        self._check_frame(snip, frame)
+        return opt.read_snippet(self.take.file, snip, frame)
+
+    def waveform_span(self, first: int, last: int) -> tuple[int, int] | None:
+        """Waveform samples [a, b) of frames first..last (inclusive); None without a waveform."""
+        info = self.audio_info()
+        if info is None or info.waveform_samples is None:
+            return None
+        if not 0 <= first <= last < self.take.frames:
+            raise DataFormatError(
+                f"{where(self.take.file, self.take.group)}: frames {first}..{last} out of range "
+                f"(take {self.take.key} has {self.take.frames} frames)"
+            )
+        return opt.sample_span(info, first, last)
+
+    def waveform(self, first: int, last: int) -> np.ndarray | None:
+        """[samples, channels] float32 of the waveform from frame `first` through `last`."""
+        span = self.waveform_span(first, last)
+        if span is None:
+            return None
+        wave = self._maybe(opt.WAVEFORM, "a [N, channels] float32 dataset")
+        assert wave is not None
+        return opt.read_waveform(self.take.file, wave, span)
+
+    def has_point_cloud(self) -> bool:
+        """Whether the take stores a point cloud."""
+        return self._maybe(opt.COORDINATES, "a [F, P, 3] float32 dataset") is not None
+
+    def point_cloud(self, frame: int) -> PointCloud | None:
+        """One frame's merged point cloud (metres, colours 0..1); None when the take has none."""
+        coords = self._maybe(opt.COORDINATES, "a [F, P, 3] float32 dataset")
+        if coords is None:
+            return None
+        colors = self._maybe(opt.COLORS, "a [F, P, 3] float32 dataset")
+        opt.check_cloud(self.take.file, coords, colors)
+        self._check_frame(coords, frame)
+        return opt.read_cloud(self.take.file, coords, colors, frame)
 
 
 def camera_role(cam: float) -> str | None:

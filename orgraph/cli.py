@@ -28,6 +28,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "evaluate",
     "dashboard",
     "demo",
+    "media",
+    "clip",
+    "rerun",
 )
 
 

@@ -26,6 +26,20 @@ RETURN f.take AS take, f.idx AS idx, f.time AS time, f.annotated AS annotated,
        f.gaze_valid AS gaze_valid, f.hands_valid AS hands_valid
 """
 
+_TAKE = """
+MATCH (t:Take {key: $take})
+RETURN t.key AS take, t.frames AS frames, t.fps AS fps, t.file AS file, t.h5_group AS h5_group
+"""
+
+_PREDICTED_RANGE = """
+MATCH (t:Take {key: $take})-[:HAS_FRAME]->(f:Frame)
+WHERE f.idx >= $first AND f.idx <= $last
+MATCH (f)-[s:SHOWS_PREDICTION]->(p:Prediction)
+WHERE p.run = $run
+RETURN f.idx AS frame, p.subject AS subject, p.relation AS relation, p.object AS object, s.n AS n
+ORDER BY frame, subject, relation, object
+"""
+
 _RUNS = """
 MATCH (r:Run)
 RETURN r.key AS run, r.created AS created, r.description AS description
@@ -62,6 +76,12 @@ def frame_pointer(store: GraphStore, take: str, frame: int) -> dict | None:
     return None if df.empty else df.iloc[0].to_dict()
 
 
+def take_pointer(store: GraphStore, take: str) -> dict | None:
+    """One take's frames, fps and media pointer (file, h5_group), or None when not loaded."""
+    df = store.query(_TAKE, {"take": take})
+    return None if df.empty else df.iloc[0].to_dict()
+
+
 def runs(store: GraphStore) -> pd.DataFrame:
     """Model runs whose predictions were written back (Run nodes)."""
     return store.query(_RUNS)
@@ -75,3 +95,9 @@ def run_takes(store: GraphStore, run: str) -> list[str]:
 def predicted_at_frame(store: GraphStore, take: str, frame: int, run: str) -> pd.DataFrame:
     """A run's predicted triplets of one frame (one key lookup and one hop)."""
     return store.query(_PREDICTED, {"key": frame_key(take, frame), "run": run})
+
+
+def predicted_range(store: GraphStore, take: str, first: int, last: int, run: str) -> pd.DataFrame:
+    """A run's predicted triplets of frames first..last (inclusive) of one take."""
+    params = {"take": take, "first": int(first), "last": int(last), "run": run}
+    return store.query(_PREDICTED_RANGE, params)

@@ -15,6 +15,7 @@ from orgraph.core.errors import ConfigError
 from orgraph.core.vocabulary import SPLITS
 from orgraph.loader.synth import writer
 from orgraph.loader.synth.scales import SCALES, TakeSpec, take_specs
+from orgraph.loader.synth.sensors import SensorOptions
 from orgraph.loader.synth.take import SynthTake, generate_take
 
 MERGED_NAME = "egoexor.h5"
@@ -71,6 +72,87 @@ def _split_tables(specs: list[TakeSpec], seed: int) -> dict[str, np.ndarray]:
     }
 
 
+@dataclass
+class _Part:
+    """A file being written under a temporary name, renamed to `final` when all succeeded."""
+
+    part: Path
+    final: Path
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What one generate() call writes."""
+
+    specs: list[TakeSpec]
+    seed: int
+    merged: bool
+    rgb: tuple[int, int] | None
+    sensor: SensorOptions
+    attrs: dict[str, str | int]
+
+
+def _check_inputs(scale: str, rgb: tuple[int, int] | None, sensor: SensorOptions):
+    """The checked scale, frame size and sensor options (defaults of the scale filled in)."""
+    if scale not in SCALES:
+        raise ConfigError(f"unknown scale {scale!r}; expected one of {', '.join(SCALES)}")
+    return check_rgb(rgb), sensor.check().resolved(scale)
+
+
+def _file_groups(specs: list[TakeSpec], merged: bool) -> list[tuple[str, list[TakeSpec]]]:
+    """(file stem, its takes): one merged file, or one file per procedure file stem."""
+    if merged:
+        return [(MERGED_NAME.removesuffix(".h5"), specs)]
+    return [(stem, list(g)) for stem, g in groupby(specs, key=lambda s: s.file_stem)]
+
+
+def _new_part(out_dir: Path, name: str, parts: list[_Part]) -> Path:
+    """Register `name` as a file to write; returns its temporary path."""
+    final = out_dir / name
+    parts.append(_Part(final.with_name(final.name + ".part"), final))
+    return parts[-1].part
+
+
+def _write_data_file(
+    path: Path, group: list[TakeSpec], job: _Job, bar: tqdm, takes: list[SynthTake]
+) -> None:
+    """One data file: metadata, then each take of the group (and /splits when merged)."""
+    with h5py.File(path, "w") as f:
+        writer.write_metadata(f, job.attrs)
+        for spec in group:
+            bar.set_postfix_str(spec.key)
+            takes.append(generate_take(f, spec, job.seed, job.rgb, job.sensor))
+            bar.update(spec.frames)
+        if job.merged:
+            writer.write_splits(f.create_group("splits"), _split_tables(job.specs, job.seed))
+
+
+def _write_splits_file(path: Path, job: _Job) -> None:
+    """splits.h5 beside the per-procedure files."""
+    with h5py.File(path, "w") as f:
+        writer.write_splits(f.create_group("splits"), _split_tables(job.specs, job.seed))
+
+
+def _write_all(out_dir: Path, job: _Job, progress: bool) -> tuple[list[_Part], list[SynthTake]]:
+    """Write every file under its temporary name; on any failure remove them all."""
+    parts: list[_Part] = []
+    takes: list[SynthTake] = []
+    total = sum(s.frames for s in job.specs)
+    bar = tqdm(total=total, unit="frame", desc="synth", disable=not progress, file=sys.stderr)
+    try:
+        for stem, group in _file_groups(job.specs, job.merged):
+            _write_data_file(_new_part(out_dir, f"{stem}.h5", parts), group, job, bar, takes)
+        if not job.merged:
+            _write_splits_file(_new_part(out_dir, SPLITS_NAME, parts), job)
+    except BaseException:
+        for p in parts:
+            p.part.unlink(missing_ok=True)
+        raise
+    finally:
+        bar.close()
+    return parts, takes
+
+
 def generate(
     out_dir: Path,
     scale: str = "tiny",
@@ -78,58 +160,21 @@ def generate(
     merged: bool = False,
     rgb: tuple[int, int] | None = (48, 64),
     progress: bool = True,
+    sensor: SensorOptions | None = None,
 ) -> SynthResult:
     """Write a synthetic dataset of the real layout to `out_dir` and return what it holds.
 
-    Files are written under a temporary name and renamed at the end, so an interrupted
-    run leaves no half-written .h5 behind.
+    `sensor` controls audio and the point cloud (default: on for tiny and small, off at
+    the egoexor scale). Files are written under a temporary name and renamed at the end,
+    so an interrupted run leaves no half-written .h5 behind.
     """
-    if scale not in SCALES:
-        raise ConfigError(f"unknown scale {scale!r}; expected one of {', '.join(SCALES)}")
-    rgb = check_rgb(rgb)
+    rgb, resolved = _check_inputs(scale, rgb, sensor or SensorOptions())
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    specs = take_specs(scale, seed)
-    if merged:
-        groups = [(MERGED_NAME.removesuffix(".h5"), specs)]
-    else:
-        groups = [(stem, list(g)) for stem, g in groupby(specs, key=lambda s: s.file_stem)]
     attrs = {"generator": "orgraph synth", "scale": scale, "seed": seed}
-    done: list[tuple[Path, Path]] = []
-    takes: list[SynthTake] = []
-    bar = tqdm(
-        total=sum(s.frames for s in specs),
-        unit="frame",
-        desc="synth",
-        disable=not progress,
-        file=sys.stderr,
-    )
-    try:
-        for stem, group in groups:
-            final = out_dir / f"{stem}.h5"
-            part = final.with_name(final.name + ".part")
-            done.append((part, final))
-            with h5py.File(part, "w") as f:
-                writer.write_metadata(f, attrs)
-                for spec in group:
-                    bar.set_postfix_str(spec.key)
-                    takes.append(generate_take(f, spec, seed, rgb))
-                    bar.update(spec.frames)
-                if merged:
-                    writer.write_splits(f.create_group("splits"), _split_tables(specs, seed))
-        if not merged:
-            final = out_dir / SPLITS_NAME
-            part = final.with_name(final.name + ".part")
-            done.append((part, final))
-            with h5py.File(part, "w") as f:
-                writer.write_splits(f.create_group("splits"), _split_tables(specs, seed))
-    except BaseException:
-        for part, _ in done:
-            part.unlink(missing_ok=True)
-        raise
-    finally:
-        bar.close()
-    for part, final in done:
-        part.replace(final)
-    files = [final for _, final in done if final.name != SPLITS_NAME]
+    job = _Job(take_specs(scale, seed), seed, merged, rgb, resolved, attrs)
+    parts, takes = _write_all(out_dir, job, progress)
+    for p in parts:
+        p.part.replace(p.final)
+    files = [p.final for p in parts if p.final.name != SPLITS_NAME]
     return SynthResult(files, None if merged else out_dir / SPLITS_NAME, takes)

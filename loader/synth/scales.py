@@ -23,6 +23,8 @@ class TakeSpec:
     split: str
     file_stem: str
     """Per-procedure file name without .h5, e.g. miss_1 or ultrasound_5_14."""
+    without: tuple[str, ...] = ()
+    """Optional modalities ('audio', 'point_cloud') this take leaves out, as some real takes do."""
 
     @property
     def key(self) -> str:
@@ -78,6 +80,16 @@ _TINY_TAKES: tuple[tuple[str, int, int, str], ...] = (
     ("MISS", 2, 1, "test"),
     ("Ultrasound", 3, 1, "test"),
 )
+_WITHOUT: dict[str, dict[str, tuple[str, ...]]] = {
+    "tiny": {"MISS/1/2": ("audio",), "Ultrasound/3/1": ("point_cloud",)},
+    "small": {
+        "MISS/2/1": ("audio",),
+        "MISS/4/1": ("audio", "point_cloud"),
+        "Ultrasound/3/1": ("point_cloud",),
+    },
+    "egoexor": {"MISS/3/5": ("audio",), "Ultrasound/1/1": ("point_cloud",)},
+}
+"""Takes that leave out a modality at each scale, so that readers meet the absent case."""
 _MEAN_FRAMES = {"MISS": 2600.0, "Ultrasound": 2100.0}
 
 
@@ -110,7 +122,7 @@ def take_specs(scale: str, seed: int) -> list[TakeSpec]:
         rows = list(_TINY_TAKES if scale == "tiny" else _SMALL_TAKES)
         lengths = _lengths([r[0] for r in rows], None, 70.0 if scale == "tiny" else 600.0, rng)
     specs = [
-        TakeSpec(st, p, t, int(n), split, _stem(st, p, t))
+        TakeSpec(st, p, t, int(n), split, _stem(st, p, t), _WITHOUT[scale].get(f"{st}/{p}/{t}", ()))
         for (st, p, t, split), n in zip(rows, lengths, strict=True)
     ]
     return sorted(specs, key=lambda s: (s.surgery_type != "MISS", s.procedure_id, s.take_id))

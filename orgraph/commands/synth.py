@@ -10,7 +10,7 @@ from pathlib import Path
 import h5py
 
 from orgraph.core.errors import ConfigError
-from orgraph.loader.synth import SCALES, check_rgb, generate
+from orgraph.loader.synth import SCALES, SensorOptions, check_rgb, generate
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,8 +44,49 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="write 1x1 placeholder frames (fast; gaze in a nominal 48x64 space)",
     )
+    add_sensor_args(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
+
+
+def add_sensor_args(p: argparse.ArgumentParser) -> None:
+    """--audio/--no-audio, --audio-snippet, --point-cloud/--no-point-cloud, --points."""
+    g = p.add_argument_group(
+        "audio and point cloud (default: on for tiny and small, off for egoexor; a few "
+        "takes leave one out, as some real takes do)"
+    )
+    g.add_argument(
+        "--audio",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="write audio/waveform and audio/snippets (48 kHz stereo float32)",
+    )
+    g.add_argument(
+        "--audio-snippet",
+        type=int,
+        default=SensorOptions.snippet_samples,
+        metavar="SAMPLES",
+        help="samples per frame in audio/snippets (default 3200, one frame's period; "
+        "48000 is a 1-second window)",
+    )
+    g.add_argument(
+        "--point-cloud",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="write point_cloud/coordinates and point_cloud/colors",
+    )
+    g.add_argument(
+        "--points",
+        type=int,
+        default=SensorOptions.points,
+        metavar="N",
+        help="points per frame of the point cloud (default 256)",
+    )
+
+
+def sensor_options(args: argparse.Namespace) -> SensorOptions:
+    """The parsed flags as generator options (ConfigError for bad sizes)."""
+    return SensorOptions(args.audio, args.audio_snippet, args.point_cloud, args.points).check()
 
 
 def parse_rgb(text: str) -> tuple[int, int]:
@@ -84,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
         merged=args.merged,
         rgb=rgb,
         progress=not args.quiet,
+        sensor=sensor_options(args),
     )
     elapsed = time.perf_counter() - t0
     print(
