@@ -13,7 +13,7 @@ from orgraph.core.vocabulary import ENTITIES, RELATIONS
 from orgraph.gnn.baselines import FrequencyPrior
 from orgraph.gnn.evaluation import FrameKey
 from orgraph.gnn.graphs import N_LABELS, NONE_LABEL
-from orgraph.gnn.model import HIST_DIM, SceneGraphNet
+from orgraph.gnn.network import HIST_DIM, SceneGraphNet
 from orgraph.gnn.packed import PackedSplit
 
 Triplet = tuple[str, str, str]

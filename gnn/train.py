@@ -27,7 +27,7 @@ from orgraph.gnn.evaluation import evaluate
 from orgraph.gnn.export import read_manifest
 from orgraph.gnn.graphs import N_LABELS
 from orgraph.gnn.inference import history_features, predict_prior, predict_probs, to_triplets
-from orgraph.gnn.model import SceneGraphNet, class_weights
+from orgraph.gnn.network import SceneGraphNet, class_weights
 from orgraph.gnn.packed import PackedSplit
 from orgraph.gnn.run_files import (
     CHECKPOINT,

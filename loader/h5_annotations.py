@@ -21,7 +21,7 @@ from orgraph.core.vocabulary import (
     canonical_relation,
 )
 from orgraph.loader.h5_util import get_node, where
-from orgraph.loader.model import TakeAnnotations, TakeInfo
+from orgraph.loader.takes import TakeAnnotations, TakeInfo
 
 WIDTH = 64
 """Fixed string width of the read buffer; longer fixed-length names are read the slow way."""

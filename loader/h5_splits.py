@@ -15,7 +15,7 @@ import numpy as np
 from orgraph.core.errors import DataFormatError
 from orgraph.core.vocabulary import SPLITS
 from orgraph.loader.h5_util import as_text, h5_errors, where
-from orgraph.loader.model import TakeInfo
+from orgraph.loader.takes import TakeInfo
 
 TakeKey = tuple[str, int, int]
 SPLIT_FIELDS = ("surgery_type", "procedure_id", "take_id", "frame_id")

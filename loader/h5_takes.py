@@ -14,7 +14,7 @@ import h5py
 from orgraph.core.errors import DataFormatError
 from orgraph.core.vocabulary import RAW_SOURCE_ALIASES
 from orgraph.loader.h5_util import as_text, get_node, h5_errors, where
-from orgraph.loader.model import TakeInfo
+from orgraph.loader.takes import TakeInfo
 
 TAKE_GROUP_NAMES = ("take", "takes")
 """The published files use 'take'; the dataset README says 'takes'. Both are accepted."""

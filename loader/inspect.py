@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 
 from orgraph.core.vocabulary import ENTITIES, RELATIONS, SPLITS, UNASSIGNED_SPLIT
-from orgraph.loader.model import TakeAnnotations
 from orgraph.loader.reader import EgoExOR
+from orgraph.loader.takes import TakeAnnotations
 
 
 def summarize(

@@ -20,9 +20,9 @@ from tqdm import tqdm
 from orgraph.core.errors import ConfigError
 from orgraph.core.store import GraphStore, TakeGraph
 from orgraph.core.store.schema import LAYOUT_VERSION
-from orgraph.loader.model import TakeAnnotations, TakeInfo
 from orgraph.loader.reader import EgoExOR
 from orgraph.loader.records import Validity, build_take_graph
+from orgraph.loader.takes import TakeAnnotations, TakeInfo
 from orgraph.loader.worker_pool import worker_pool
 
 

@@ -22,7 +22,7 @@ from orgraph.core.vocabulary import (
 from orgraph.loader import media_optional as opt
 from orgraph.loader.h5_util import get_node, h5_errors, where
 from orgraph.loader.media_optional import AudioInfo, PointCloud
-from orgraph.loader.model import TakeInfo
+from orgraph.loader.takes import TakeInfo
 
 RGB = "frames/rgb"
 GAZE = "eye_gaze/coordinates"

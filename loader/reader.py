@@ -27,7 +27,7 @@ from orgraph.loader.h5_vocabulary import (
     read_vocabulary,
 )
 from orgraph.loader.media import TakeMedia, signal_validity
-from orgraph.loader.model import TakeAnnotations, TakeInfo
+from orgraph.loader.takes import TakeAnnotations, TakeInfo
 
 
 @dataclass

@@ -9,7 +9,7 @@ from orgraph.core import vocabulary as voc
 from orgraph.core.store.records import TakeGraph
 from orgraph.core.store.schema import BUCKET_FRAMES, bucket_key
 from orgraph.loader.intervals import build_intervals
-from orgraph.loader.model import TakeAnnotations, TakeInfo
+from orgraph.loader.takes import TakeAnnotations, TakeInfo
 
 Validity = dict[str, tuple[np.ndarray, np.ndarray]]
 """Role -> (gaze valid per frame, hands valid per frame)."""

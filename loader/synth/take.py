@@ -50,7 +50,7 @@ class SynthTake:
 
     @property
     def key(self) -> str:
-        """SURGERY/PROCEDURE/TAKE, as loader.model.TakeInfo.key."""
+        """SURGERY/PROCEDURE/TAKE, as loader.takes.TakeInfo.key."""
         return f"{self.surgery_type}/{self.procedure_id}/{self.take_id}"
 
 

@@ -12,8 +12,8 @@ from orgraph.core import vocabulary as v
 from orgraph.core.errors import StoreError
 from orgraph.core.settings import Settings
 from orgraph.core.store import GraphStore, open_store
-from orgraph.loader.model import TakeAnnotations, TakeInfo
 from orgraph.loader.records import build_take_graph
+from orgraph.loader.takes import TakeAnnotations, TakeInfo
 
 E, R = v.ENTITY_INDEX, v.RELATION_INDEX
 
