@@ -1,7 +1,8 @@
 """What every page shares: settings from the environment, the live store, the sidebar.
 
 `orgraph dashboard` passes its options as environment variables (ORGRAPH_BACKEND,
-ORGRAPH_DB, NEO4J_URI, ORGRAPH_RUNS, ORGRAPH_MEDIA_ROOT), so each page reads them here.
+ORGRAPH_DB, NEO4J_URI, ORGRAPH_RUNS, ORGRAPH_MEDIA_ROOT), so each page reads them here,
+through Settings like every other setting.
 Each page run checks whether the stored data changed (a load ran) and if so reopens the
 store and forgets the cached answers (see live_store.py).
 """
