@@ -19,6 +19,10 @@ class StoreError(OrgraphError):
     """The graph store could not be reached or refused an operation."""
 
 
+class StoreUnreachable(StoreError):
+    """The graph store's server did not answer (down, wrong address, network)."""
+
+
 class ConfigError(OrgraphError):
     """A setting is missing or invalid."""
 

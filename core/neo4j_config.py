@@ -1,22 +1,22 @@
 """Where the local Neo4j server keeps its files, its neo4j.conf, and its JVM flags.
 
-Everything lives under CACHE_DIR/neo4j so the server never touches the source tree.
+Everything lives under the cache directory's neo4j/ (Settings.cache, $ORGRAPH_CACHE) so
+the server never touches the source tree.
 Sizes suit a 2-core, 24 GB machine shared with other work.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from orgraph.core import settings
 from orgraph.core.errors import ConfigError
+from orgraph.core.settings import DEFAULT_NEO4J_PORT, LOCAL_HOST, load_settings, local_uri
 
-DEFAULT_PORT = 7687
+DEFAULT_PORT = DEFAULT_NEO4J_PORT
 PORT_ENV = "ORGRAPH_NEO4J_PORT"
-HOST = "127.0.0.1"
+HOST = LOCAL_HOST
 HEAP_INITIAL = "2g"
 HEAP_MAX = "4g"
 PAGECACHE = "2g"
@@ -101,25 +101,22 @@ class Neo4jPaths:
 
 
 def local_paths() -> Neo4jPaths:
-    """The paths under the current CACHE_DIR (read at call time, so tests can move it)."""
-    return Neo4jPaths(Path(settings.CACHE_DIR) / "neo4j")
+    """The paths under the cache directory of the current settings (read at call time)."""
+    return Neo4jPaths(load_settings().cache_dir / "neo4j")
 
 
 def requested_port(port: int | None = None) -> int:
-    """The Bolt port: the argument, else $ORGRAPH_NEO4J_PORT, else 7687."""
-    raw: object = port if port is not None else os.environ.get(PORT_ENV) or DEFAULT_PORT
-    try:
-        value = int(raw)  # type: ignore[call-overload]
-    except ValueError:
-        raise ConfigError(f"{PORT_ENV}={raw!r} is not a port number") from None
-    if not 1 <= value <= 65535:
-        raise ConfigError(f"Neo4j port {value} (from {PORT_ENV} or --port) is outside 1-65535")
-    return value
+    """The Bolt port: the argument, else the settings' (ORGRAPH_NEO4J_PORT, else 7687)."""
+    if port is None:
+        return load_settings().neo4j_port
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"Neo4j port {port} (from {PORT_ENV} or --port) is outside 1-65535")
+    return port
 
 
 def uri_for(port: int) -> str:
     """The Bolt URI of the local server on a port."""
-    return f"bolt://{HOST}:{port}"
+    return local_uri(port)
 
 
 def render_config(paths: Neo4jPaths, port: int) -> str:

@@ -2,7 +2,7 @@
 
 The server runs from Maven-resolved jars (core/neo4j_jars.py) as a detached JVM
 that outlives the command that started it; its pid file, logs, data, config and
-password all live under CACHE_DIR/neo4j (core/neo4j_config.py).
+password all live under the cache directory's neo4j/ (core/neo4j_config.py).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """What every page shares: settings from the environment, the live store, the sidebar.
 
 `orgraph dashboard` passes its options as environment variables (ORGRAPH_BACKEND,
-ORGRAPH_DB, NEO4J_URI, ORGRAPH_RUNS, ORGRAPH_MEDIA_ROOT), so each page reads them here.
+ORGRAPH_DB, NEO4J_URI, ORGRAPH_RUNS, ORGRAPH_MEDIA_ROOT), so each page reads them here,
+through Settings like every other setting.
 Each page run checks whether the stored data changed (a load ran) and if so reopens the
 store and forgets the cached answers (see live_store.py).
 """
@@ -9,7 +10,6 @@ store and forgets the cached answers (see live_store.py).
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,8 +17,8 @@ from typing import TypeVar
 
 import streamlit as st
 
-from orgraph.core.errors import OrgraphError
-from orgraph.core.settings import Settings, load_settings, redact_uri
+from orgraph.core.errors import OrgraphError, StoreUnreachable
+from orgraph.core.settings import Settings, load_settings
 from orgraph.core.store import GraphStore, StoreChanged, open_store
 from orgraph.dashboard.live_store import LiveStore
 
@@ -27,7 +27,6 @@ T = TypeVar("T")
 
 RUNS_ENV = "ORGRAPH_RUNS"
 MEDIA_ENV = "ORGRAPH_MEDIA_ROOT"
-DEFAULT_RUNS = "runs"
 EMPTY_MESSAGE = (
     "The graph store is empty: no take is loaded yet. Load data with "
     "`orgraph load FILE.h5 ... --splits splits.h5` (same --backend/--db as the dashboard), "
@@ -50,7 +49,7 @@ def settings() -> Settings:
 
 def store_id(s: Settings) -> str:
     """A short name of the store in use; part of every cache key."""
-    return f"embedded:{s.db}" if s.backend == "embedded" else f"neo4j:{redact_uri(s.neo4j_uri)}"
+    return f"{s.backend}:{s.where()}"
 
 
 @st.cache_resource(show_spinner="Opening the graph store...")
@@ -94,14 +93,15 @@ def with_store(fn: Callable[[GraphStore], T]) -> T:
 
 
 def runs_dir() -> Path:
-    """Where the Model page looks for training runs (sidebar, else $ORGRAPH_RUNS, else runs/)."""
-    return Path(st.session_state.get("runs_dir") or os.environ.get(RUNS_ENV) or DEFAULT_RUNS)
+    """Where the Model page looks for training runs (sidebar, else the settings' runs:
+    $ORGRAPH_RUNS or orgraph.toml, else runs/)."""
+    return Path(st.session_state.get("runs_dir") or settings().runs)
 
 
 def media_root() -> Path | None:
     """A directory that replaces the one recorded for moved HDF5 files, if set."""
-    value = st.session_state.get("media_root") or os.environ.get(MEDIA_ENV) or ""
-    return Path(value).expanduser() if value.strip() else None
+    value = st.session_state.get("media_root") or ""
+    return Path(value).expanduser() if value.strip() else settings().media_root
 
 
 def _sync(widget_key: str, state_key: str) -> None:
@@ -112,10 +112,9 @@ def sidebar() -> None:
     """Where the data comes from, plus the two directories a user may need to remap."""
     s = settings()
     with st.sidebar:
-        where = s.db if s.backend == "embedded" else redact_uri(s.neo4j_uri)
-        st.caption(f"Graph store: **{s.backend}** at `{where}`")
-        st.session_state.setdefault("media_root", os.environ.get(MEDIA_ENV, ""))
-        st.session_state.setdefault("runs_dir", os.environ.get(RUNS_ENV, DEFAULT_RUNS))
+        st.caption(f"Graph store: **{s.backend}** at `{s.where()}`")
+        st.session_state.setdefault("media_root", str(s.media_root or ""))
+        st.session_state.setdefault("runs_dir", str(s.runs))
         st.text_input(
             "Media directory (for moved HDF5 files)",
             value=st.session_state["media_root"],
@@ -139,7 +138,7 @@ def sidebar() -> None:
 def store_problem(exc: OrgraphError) -> None:
     """Say clearly why the store could not be used, and what to do."""
     text = str(exc)
-    if "cannot reach Neo4j" in text:
+    if isinstance(exc, StoreUnreachable):
         st.error(
             f"**The Neo4j server is unreachable.** {text}. Check NEO4J_URI (or --uri) and "
             "that the server is up, then press *Reload data* or refresh the page."

@@ -21,6 +21,7 @@ from torch.nn.parallel import DistributedDataParallel
 from tqdm import tqdm
 
 from orgraph.core.errors import ConfigError, DataFormatError
+from orgraph.core.settings import load_settings
 from orgraph.gnn.baselines import FrequencyPrior
 from orgraph.gnn.dataset import EgoExORSceneGraphs
 from orgraph.gnn.evaluation import evaluate
@@ -184,7 +185,7 @@ def _batches(n: int, cfg: TrainConfig, epoch: int, rank: int, world: int) -> lis
 def train(cfg: TrainConfig, run: Path, *, resume: bool = False, progress: bool = True) -> dict:
     """Train in `run`; returns the best validation macro F1 of each model and the prior."""
     cfg.check()
-    torch.set_num_threads(max(1, int(os.environ.get("ORGRAPH_THREADS", "1"))))
+    torch.set_num_threads(load_settings().threads)  # ORGRAPH_THREADS
     rank, world = _dist()
     cfg.world_size = world
     run = Path(run)

@@ -3,12 +3,12 @@
 Per take, predicted triplets of the annotated frames become Prediction intervals (the
 loader's interval rule and the take's gap tolerance), linked to their frames by
 SHOWS_PREDICTION {n} and to the Run by PREDICTED_BY. A take's predictions of a run are
-replaced in one transaction, so a rerun never leaves a mix of two writes.
+replaced in one transaction, so a rerun never leaves a mix of two writes; how is the
+store's business (GraphStore.replace_predictions).
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
@@ -17,12 +17,13 @@ import numpy as np
 import pandas as pd
 
 from orgraph.core.errors import StoreError
+from orgraph.core.keys import frame_key, prediction_key, take_key
 from orgraph.core.store import GraphStore
+from orgraph.core.store.predictions import PredictionRun, TakePredictions
 from orgraph.core.vocabulary import ENTITIES, ENTITY_INDEX, FPS, RELATION_INDEX, RELATIONS
 from orgraph.gnn.evaluation import FrameKey
 from orgraph.gnn.store_read import read_annotated_frames
 from orgraph.loader.intervals import build_intervals
-from orgraph.loader.records import frame_key
 
 Triplet = tuple[str, str, str]
 
@@ -38,7 +39,7 @@ def prediction_rows(
     ]
     arr = np.array(flat, dtype=np.int64).reshape(-1, 4)
     iv = build_intervals(np.sort(annotated), arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3], gap)
-    keys = np.array([f"{run}|{take}~{i}" for i in range(iv.start.size)], dtype=object)
+    keys = np.array([prediction_key(run, take, i) for i in range(iv.start.size)], dtype=object)
     names, rels = np.array(ENTITIES, dtype=object), np.array(RELATIONS, dtype=object)
     nodes = pd.DataFrame(
         {
@@ -83,44 +84,29 @@ def write_predictions(
     store.ensure_schema()
     by_take: dict[str, dict[int, list[Triplet]]] = defaultdict(dict)
     for (st, p, t, f), triplets in predictions.items():
-        by_take[f"{st}/{p}/{t}"][int(f)] = list(triplets)
+        by_take[take_key(st, p, t)][int(f)] = list(triplets)
     gaps = _take_gaps(store)
     created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    store.write(
-        "MERGE (r:Run {key: $k}) SET r.created = $c, r.description = $d",
-        {"k": run, "c": created, "d": description},
-    )
-    total = 0
-    with _replacing(store, run):
+    written: list[int] = []
+
+    def takes() -> Iterator[TakePredictions]:
         for take, frames in sorted(by_take.items()):
-            total += _write_take(store, run, take, frames, gaps)
-    return total
+            rows = take_predictions(store, run, take, frames, gaps)
+            yield rows
+            written.append(len(rows.nodes))
+
+    store.replace_predictions(PredictionRun(run, created, description), takes())
+    return sum(written)
 
 
-@contextlib.contextmanager
-def _replacing(store: GraphStore, run: str) -> Iterator[None]:
-    """Embedded: a run already stored is rewritten on a copy of the database, swapped in
-    at the end (LadybugStore.replacing), since its deletes outlive a crash its COPYs do not."""
-    if store.backend == "embedded":
-        found = store.query(
-            "MATCH (p:Prediction) WHERE p.run = $run RETURN count(p) AS n", {"run": run}
-        )
-        if int(found["n"].iloc[0]) > 0:
-            with store.replacing():  # type: ignore[attr-defined]
-                yield
-            store.checkpoint()  # type: ignore[attr-defined]  # swaps the copy in
-            return
-    yield
-
-
-def _write_take(
+def take_predictions(
     store: GraphStore,
     run: str,
     take: str,
     frames: dict[int, list[Triplet]],
     gaps: dict[str, int],
-) -> int:
-    """Replace the run's predictions of one take; returns intervals written."""
+) -> TakePredictions:
+    """The run's prediction rows of one take, checked against the take's annotated frames."""
     if take not in gaps:
         raise StoreError(f"predictions name take {take}, which the graph store does not hold")
     annotated = read_annotated_frames(store, take)["idx"].to_numpy(dtype=np.int64)
@@ -129,56 +115,5 @@ def _write_take(
         raise StoreError(
             f"predictions for {take} name frames that are not annotated: {sorted(unknown)[:5]}"
         )
-    nodes, shows, by = prediction_rows(run, take, annotated, frames, gaps[take])
-    _replace(store, run, take, nodes, shows, by)
-    return len(nodes)
-
-
-def _replace(
-    store: GraphStore,
-    run: str,
-    take: str,
-    nodes: pd.DataFrame,
-    shows: pd.DataFrame,
-    by: pd.DataFrame,
-) -> None:
-    """Delete the run's predictions of one take and write the new ones, atomically."""
-    delete = "MATCH (p:Prediction) WHERE p.run = $run AND p.take = $take DETACH DELETE p"
-    params = {"run": run, "take": take}
-    if store.backend == "neo4j":
-        frames = (
-            shows.groupby("dst")[["src", "n"]]
-            .apply(
-                lambda g: [{"key": k, "n": int(n)} for k, n in zip(g["src"], g["n"], strict=True)]
-            )
-            .to_dict()
-        )
-        rows = [
-            {"props": {k: _py(v) for k, v in r.items()}, "frames": frames.get(r["key"], [])}
-            for r in nodes.to_dict("records")
-        ]
-        store.write(
-            "OPTIONAL MATCH (old:Prediction {run: $run, take: $take}) DETACH DELETE old "
-            "WITH count(*) AS _ MATCH (r:Run {key: $run}) UNWIND $rows AS row "
-            "CREATE (p:Prediction) SET p = row.props CREATE (p)-[:PREDICTED_BY]->(r) "
-            "WITH p, row UNWIND row.frames AS fr MATCH (f:Frame {key: fr.key}) "
-            "CREATE (f)-[:SHOWS_PREDICTION {n: fr.n}]->(p)",
-            {**params, "rows": rows},
-        )
-        return
-    copy_nodes, copy_rels = store.copy_nodes, store.copy_rels  # type: ignore[attr-defined]
-    store.write("BEGIN TRANSACTION")
-    try:
-        store.write(delete, params)
-        copy_nodes("Prediction", nodes)
-        copy_rels("SHOWS_PREDICTION", shows)
-        copy_rels("PREDICTED_BY", by)
-        store.write("COMMIT")
-    except BaseException:
-        with contextlib.suppress(StoreError):  # the engine may have rolled back already
-            store.write("ROLLBACK")
-        raise
-
-
-def _py(v: object) -> object:
-    return v.item() if isinstance(v, np.generic) else v
+    nodes, shows, _ = prediction_rows(run, take, annotated, frames, gaps[take])
+    return TakePredictions(take, nodes, shows)

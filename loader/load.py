@@ -18,6 +18,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from orgraph.core.errors import ConfigError
+from orgraph.core.settings import test_knob
 from orgraph.core.store import GraphStore, TakeGraph
 from orgraph.core.store.schema import LAYOUT_VERSION
 from orgraph.loader.reader import EgoExOR
@@ -169,7 +170,7 @@ def load(
     built = read_all(opts, todo, workers, progress)
     bar = tqdm(total=len(built), desc="writing", unit="take", disable=not progress, file=sys.stderr)
     try:
-        for group in write_groups(built, store.backend):
+        for group in write_groups(built, store.groups_takes):
             bar.set_postfix_str(group[-1].key)
             store.replace_takes([item.graph(opts.gap_tolerance) for item in group])
             for item in group:
@@ -194,7 +195,7 @@ GROUP_TRIPLETS_ENV = "ORGRAPH_LOAD_GROUP_TRIPLETS"
 
 def group_triplets() -> int:
     """Triplets per embedded write group: $ORGRAPH_LOAD_GROUP_TRIPLETS, else GROUP_TRIPLETS."""
-    raw = os.environ.get(GROUP_TRIPLETS_ENV, "")
+    raw = test_knob(GROUP_TRIPLETS_ENV)
     if not raw:
         return GROUP_TRIPLETS
     try:
@@ -206,9 +207,10 @@ def group_triplets() -> int:
     return value
 
 
-def write_groups(built: list[TakeRead], backend: str) -> list[list[TakeRead]]:
-    """Takes grouped for writing: one per group on Neo4j, a few at a time embedded."""
-    if backend != "embedded":
+def write_groups(built: list[TakeRead], grouped: bool) -> list[list[TakeRead]]:
+    """Takes grouped for writing: a few at a time for a store that writes a group in one
+    transaction (embedded, GraphStore.groups_takes), else one per group."""
+    if not grouped:
         return [[item] for item in built]
     limit = group_triplets()
     groups: list[list[TakeRead]] = [[]]

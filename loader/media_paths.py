@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from orgraph.core.errors import DataFormatError
+from orgraph.core.settings import load_settings
 
 MEDIA_ROOT_ENV = "ORGRAPH_MEDIA_ROOT"
 
 
 def media_root(given: Path | str | None) -> Path | None:
-    """The media directory: the one given, else $ORGRAPH_MEDIA_ROOT, else none."""
-    value = given if given not in (None, "") else os.environ.get(MEDIA_ROOT_ENV, "")
-    return Path(value).expanduser() if value else None
+    """The media directory: the one given, else the settings' (ORGRAPH_MEDIA_ROOT), else none."""
+    if given in (None, ""):
+        return load_settings().media_root
+    return Path(given).expanduser()  # type: ignore[arg-type]
 
 
 def locate(recorded: str, root: Path | None) -> Path:

@@ -6,18 +6,14 @@ import numpy as np
 import pandas as pd
 
 from orgraph.core import vocabulary as voc
+from orgraph.core.keys import bucket_key, entity_key, frame_key, interval_key, procedure_key
 from orgraph.core.store.records import TakeGraph
-from orgraph.core.store.schema import BUCKET_FRAMES, bucket_key
-from orgraph.loader.intervals import build_intervals
+from orgraph.core.store.schema import BUCKET_FRAMES
+from orgraph.loader.intervals import Intervals, build_intervals
 from orgraph.loader.takes import TakeAnnotations, TakeInfo
 
 Validity = dict[str, tuple[np.ndarray, np.ndarray]]
 """Role -> (gaze valid per frame, hands valid per frame)."""
-
-
-def frame_key(take_key: str, idx: int) -> str:
-    """Key of a Frame node."""
-    return f"{take_key}#{idx}"
 
 
 def _role_lists(validity: Validity, n: int, which: int) -> list[list[str]]:
@@ -37,24 +33,48 @@ def build_take_graph(
     fingerprint: str = "",
 ) -> TakeGraph:
     """All nodes and relationships of one take, ready for GraphStore.replace_take."""
-    take: TakeInfo = ann.take
-    tk = take.key
-    n = take.frames
-    fps = voc.FPS
-    split = take.split or ""
-    idx = np.arange(n, dtype=np.int64)
-    fkeys = np.array([frame_key(tk, i) for i in range(n)], dtype=object)
-    annotated = np.zeros(n, dtype=bool)
+    take = ann.take
+    annotated = annotated_mask(ann)
+    frames = frame_rows(ann, annotated, validity or {})
+    fkeys = frames["key"].to_numpy()
+    iv = take_intervals(ann, gap_tolerance)
+    interactions = interaction_rows(take.key, iv, annotated)
+    ikeys = interactions["key"].to_numpy()
+    return TakeGraph(
+        take=take_row(ann, annotated, gap_tolerance, fingerprint),
+        procedure=procedure_row(take),
+        sources=source_rows(take),
+        frames=frames,
+        next=pd.DataFrame({"src": fkeys[:-1], "dst": fkeys[1:]}),
+        entities=entity_rows(take, iv),
+        interactions=interactions,
+        has_subject=_role_rels(take.key, ikeys, interactions["subject"]),
+        has_object=_role_rels(take.key, ikeys, interactions["object"]),
+        shows=pd.DataFrame(
+            {"src": fkeys[iv.occ_frame], "dst": ikeys[iv.occ_interval], "n": iv.occ_count}
+        ),
+    )
+
+
+def annotated_mask(ann: TakeAnnotations) -> np.ndarray:
+    """True for each frame of the take that has an annotation group."""
+    annotated = np.zeros(ann.take.frames, dtype=bool)
     annotated[np.asarray(ann.annotated, dtype=np.int64)] = True
+    return annotated
+
+
+def frame_rows(ann: TakeAnnotations, annotated: np.ndarray, validity: Validity) -> pd.DataFrame:
+    """One Frame row per frame: time, split, triplet count, media pointer, valid ego signals."""
+    take, n = ann.take, ann.take.frames
+    idx = np.arange(n, dtype=np.int64)
     row_counts = np.bincount(np.asarray(ann.frame, dtype=np.int64), minlength=n)[:n]
-    validity = validity or {}
-    frames = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "key": fkeys,
-            "take": tk,
+            "key": np.array([frame_key(take.key, i) for i in range(n)], dtype=object),
+            "take": take.key,
             "idx": idx,
-            "time": idx / fps,
-            "split": split,
+            "time": idx / voc.FPS,
+            "split": take.split or "",
             "annotated": annotated,
             "triplets": row_counts.astype(np.int64),
             "file": str(take.file),
@@ -63,9 +83,11 @@ def build_take_graph(
             "hands_valid": _role_lists(validity, n, 1),
         }
     )
-    nxt = pd.DataFrame({"src": fkeys[:-1], "dst": fkeys[1:]})
 
-    iv = build_intervals(
+
+def take_intervals(ann: TakeAnnotations, gap_tolerance: int) -> Intervals:
+    """The take's triplets merged into intervals (the loader's interval rule)."""
+    return build_intervals(
         np.asarray(ann.annotated),
         np.asarray(ann.frame),
         np.asarray(ann.subject),
@@ -73,29 +95,37 @@ def build_take_graph(
         np.asarray(ann.object),
         gap_tolerance,
     )
-    names = np.array(voc.ENTITIES, dtype=object)
-    rels = np.array(voc.RELATIONS, dtype=object)
+
+
+def entity_rows(take: TakeInfo, iv: Intervals) -> pd.DataFrame:
+    """One Entity row per entity that takes part in an interval or records the take."""
     present = set(np.unique(np.concatenate([iv.subject, iv.object])).tolist())
     present |= {voc.ENTITY_INDEX[r] for r in take.sources if r in voc.EGO_ROLES}
-    ent_names = sorted(voc.ENTITIES[i] for i in present)
-    entities = pd.DataFrame(
+    names = sorted(voc.ENTITIES[i] for i in present)
+    return pd.DataFrame(
         {
-            "key": [f"{tk}/{e}" for e in ent_names],
-            "take": tk,
-            "name": ent_names,
-            "kind": [voc.entity_kind(e) for e in ent_names],
+            "key": [entity_key(take.key, e) for e in names],
+            "take": take.key,
+            "name": names,
+            "kind": [voc.entity_kind(e) for e in names],
         }
     )
-    ikeys = np.array([f"{tk}~{i}" for i in range(iv.start.size)], dtype=object)
-    subj = names[iv.subject] if iv.subject.size else np.array([], dtype=object)
-    obj = names[iv.object] if iv.object.size else np.array([], dtype=object)
-    interactions = pd.DataFrame(
+
+
+def _names(table: list[str], index: np.ndarray) -> np.ndarray:
+    return np.array(table, dtype=object)[index] if index.size else np.array([], dtype=object)
+
+
+def interaction_rows(tk: str, iv: Intervals, annotated: np.ndarray) -> pd.DataFrame:
+    """One Interaction row per interval, with its time bucket and annotated frames before it."""
+    fps = voc.FPS
+    rows = pd.DataFrame(
         {
-            "key": ikeys,
+            "key": np.array([interval_key(tk, i) for i in range(iv.start.size)], dtype=object),
             "take": tk,
-            "subject": subj,
-            "relation": rels[iv.relation] if iv.relation.size else np.array([], dtype=object),
-            "object": obj,
+            "subject": _names(voc.ENTITIES, iv.subject),
+            "relation": _names(voc.RELATIONS, iv.relation),
+            "object": _names(voc.ENTITIES, iv.object),
             "start_frame": iv.start,
             "end_frame": iv.end,
             "n_frames": iv.n_frames,
@@ -105,45 +135,51 @@ def build_take_graph(
             "annotated_before": np.concatenate([[0], np.cumsum(annotated)])[iv.start],
         }
     )
-    interactions["action"] = interactions["relation"] + " " + interactions["object"]
-    ent_prefix = f"{tk}/"
-    has_subject = pd.DataFrame({"src": ikeys, "dst": ent_prefix + subj.astype(str)})
-    has_object = pd.DataFrame({"src": ikeys, "dst": ent_prefix + obj.astype(str)})
-    shows = pd.DataFrame(
-        {"src": fkeys[iv.occ_frame], "dst": ikeys[iv.occ_interval], "n": iv.occ_count}
+    rows["action"] = rows["relation"] + " " + rows["object"]
+    return rows
+
+
+def _role_rels(tk: str, ikeys: np.ndarray, entity_names: pd.Series) -> pd.DataFrame:
+    """HAS_SUBJECT or HAS_OBJECT rows: interval key -> the take's entity key."""
+    return pd.DataFrame(
+        {"src": ikeys, "dst": [entity_key(tk, str(e)) for e in entity_names]}, dtype=object
     )
-    sources = pd.DataFrame(
-        {"src": tk, "dst": list(take.sources), "idx": np.arange(len(take.sources), dtype=np.int64)}
+
+
+def source_rows(take: TakeInfo) -> pd.DataFrame:
+    """HAS_SOURCE rows: take -> each recording source, in frames/rgb order."""
+    n = len(take.sources)
+    return pd.DataFrame(
+        {"src": take.key, "dst": list(take.sources), "idx": np.arange(n, dtype=np.int64)}
     )
-    take_row: dict[str, object] = {
-        "key": tk,
+
+
+def take_row(
+    ann: TakeAnnotations, annotated: np.ndarray, gap_tolerance: int, fingerprint: str
+) -> dict[str, object]:
+    """The Take node: its identity, sizes, split, media pointer and load fingerprint."""
+    take = ann.take
+    return {
+        "key": take.key,
         "surgery_type": take.surgery_type,
         "procedure_id": int(take.procedure_id),
         "take_id": int(take.take_id),
-        "frames": int(n),
+        "frames": int(take.frames),
         "annotated_frames": int(annotated.sum()),
         "triplets": int(ann.triplet_count),
-        "split": split,
-        "fps": fps,
+        "split": take.split or "",
+        "fps": voc.FPS,
         "file": str(take.file),
         "h5_group": take.group,
         "gap_tolerance": int(gap_tolerance),
         "fingerprint": fingerprint,
     }
-    procedure = {
-        "key": f"{take.surgery_type}/{take.procedure_id}",
+
+
+def procedure_row(take: TakeInfo) -> dict[str, object]:
+    """The Procedure node the take belongs to."""
+    return {
+        "key": procedure_key(take.surgery_type, take.procedure_id),
         "surgery_type": take.surgery_type,
         "procedure_id": int(take.procedure_id),
     }
-    return TakeGraph(
-        take=take_row,
-        procedure=procedure,
-        sources=sources,
-        frames=frames,
-        next=nxt,
-        entities=entities,
-        interactions=interactions,
-        has_subject=has_subject,
-        has_object=has_object,
-        shows=shows,
-    )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from orgraph.core.keys import take_key
 from orgraph.core.vocabulary import ENTITIES, RELATIONS
 
 Triplet = tuple[str, str, str]
@@ -32,7 +33,7 @@ class TakeInfo:
     @property
     def key(self) -> str:
         """Stable identifier used across the graph: SURGERY/PROCEDURE/TAKE."""
-        return f"{self.surgery_type}/{self.procedure_id}/{self.take_id}"
+        return take_key(self.surgery_type, self.procedure_id, self.take_id)
 
 
 @dataclass

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from orgraph.core.keys import frame_key
 from orgraph.core.store import GraphStore
 
 _TAKES = """
@@ -58,11 +59,6 @@ WHERE p.run = $run
 RETURN p.subject AS subject, p.relation AS relation, p.object AS object, s.n AS n
 ORDER BY subject, relation, object
 """
-
-
-def frame_key(take: str, frame: int) -> str:
-    """The primary key of a Frame node (TAKE#IDX), as the loader writes it."""
-    return f"{take}#{int(frame)}"
 
 
 def takes(store: GraphStore) -> pd.DataFrame:

@@ -18,5 +18,8 @@ def open_store(settings: Settings, read_only: bool = True, batch_size: int = 500
     from orgraph.core.store.ladybug_store import LadybugStore
 
     return LadybugStore(
-        settings.db, read_only=read_only, read_buffer_pool_mb=settings.read_buffer_pool_mb
+        settings.db,
+        read_only=read_only,
+        read_buffer_pool_mb=settings.read_buffer_pool_mb,
+        buffer_pool_mb=settings.buffer_pool_mb,
     )

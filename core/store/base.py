@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
 
 from orgraph.core.errors import StoreError
+from orgraph.core.store.predictions import PredictionRun, TakePredictions
 from orgraph.core.store.records import TakeGraph, require_distinct_takes
 
 
@@ -25,6 +26,9 @@ class GraphStore(ABC):
 
     backend: str = ""
     read_only: bool = True
+    groups_takes: bool = False
+    """True when replace_takes writes several takes in one transaction (commits are
+    costly), so a loader should hand it a group of takes at a time."""
 
     @abstractmethod
     def query(
@@ -79,6 +83,15 @@ class GraphStore(ABC):
         require_distinct_takes(graphs)
         for graph in graphs:
             self.replace_take(graph)
+
+    @abstractmethod
+    def replace_predictions(self, run: PredictionRun, takes: Iterable[TakePredictions]) -> None:
+        """Store the Run node, then replace its predictions take by take.
+
+        Each take is replaced in one transaction, and a crash at any moment leaves each
+        take's predictions of the run as they were or as written, never a mix or none.
+        `takes` may be a generator: it is consumed once, in order.
+        """
 
     @abstractmethod
     def delete_take(self, take_key: str) -> None:

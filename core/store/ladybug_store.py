@@ -6,9 +6,8 @@ written with bulk COPY from DataFrames, a group of takes per transaction.
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -20,31 +19,11 @@ from orgraph.core.settings import DEFAULT_READ_BUFFER_POOL_MB
 from orgraph.core.store.base import GraphStore
 from orgraph.core.store.ladybug_reader import ReadOnlyDatabase, data_version
 from orgraph.core.store.ladybug_replace import WriterLock, open_copy, remove_leftovers, swap_in
+from orgraph.core.store.predictions import PredictionRun, TakePredictions
 from orgraph.core.store.records import TakeGraph, require_distinct_takes, validate_take_graph
 from orgraph.core.store.schema import NODE_BY_NAME, NODES, RELS, TAKE_DELETES, static_rows
 
 DB_FILE = "graph.lbug"
-
-
-def buffer_pool_bytes() -> int:
-    """Page cache of the engine: $ORGRAPH_BUFFER_POOL_MB, or 0 for the engine's default.
-
-    The default (most of the machine's memory, used only as the graph needs it) is
-    kept. A write group's pages cannot be evicted, so a cap must hold one group:
-    1024 MB loaded 5x the EgoExOR scale.
-    """
-    raw = os.environ.get("ORGRAPH_BUFFER_POOL_MB", "0")
-    if raw == "0":
-        return 0
-    try:
-        mb = int(raw)
-    except ValueError:
-        raise StoreError(
-            f"ORGRAPH_BUFFER_POOL_MB must be a whole number of MB, got {raw!r}"
-        ) from None
-    if mb < 64:
-        raise StoreError(f"ORGRAPH_BUFFER_POOL_MB must be at least 64, got {mb}")
-    return mb * 1024 * 1024
 
 
 def database_file(db_dir: Path) -> Path:
@@ -97,14 +76,20 @@ class LadybugStore(GraphStore):
     """
 
     backend = "embedded"
+    groups_takes = True
 
     def __init__(
         self,
         db_dir: Path,
         read_only: bool = True,
         read_buffer_pool_mb: int = DEFAULT_READ_BUFFER_POOL_MB,
+        buffer_pool_mb: int = 0,
     ) -> None:
+        """`buffer_pool_mb` caps a writer's page cache (0: the engine's default, most of the
+        memory, used only as the graph needs it); a write group's pages cannot be evicted,
+        so a cap must hold one group: 1024 MB loaded 5x the EgoExOR scale."""
         self.db_dir = Path(db_dir)
+        self._buffer_pool_bytes = buffer_pool_mb * 1024 * 1024
         self.read_only = read_only
         self.path = database_file(self.db_dir)
         self._reader: ReadOnlyDatabase | None = None
@@ -142,7 +127,7 @@ class LadybugStore(GraphStore):
             self._db = ladybug.Database(
                 str(path),
                 read_only=self.read_only,
-                buffer_pool_size=buffer_pool_bytes(),
+                buffer_pool_size=self._buffer_pool_bytes,
                 auto_checkpoint=self.read_only,
             )
             self._conn = ladybug.Connection(self._db)
@@ -370,21 +355,22 @@ class LadybugStore(GraphStore):
         self._copy_rel("HAS_OBJECT", rows(lambda g: g.has_object))
         self._copy_rel("SHOWS", rows(lambda g: g.shows))
 
-    def copy_nodes(self, table: str, rows: pd.DataFrame) -> None:
-        """Bulk-append rows to a node table (used for predictions)."""
-        self._copy(table, rows)
+    def replace_predictions(self, run: PredictionRun, takes: Iterable[TakePredictions]) -> None:
+        """See core.store.ladybug_predictions (crash-safe through `replacing`)."""
+        from orgraph.core.store.ladybug_predictions import replace_predictions
 
-    def copy_rels(self, table: str, rows: pd.DataFrame) -> None:
-        """Bulk-append rows (src, dst, props...) to a relationship table."""
-        self._copy_rel(table, rows)
+        self._require_writable()
+        replace_predictions(self, run, takes)
 
     def _copy(self, table: str, rows: pd.DataFrame) -> None:
+        """Bulk-append rows to a node table (this backend's only way to write many rows)."""
         if rows.empty:
             return
         frame = rows[NODE_BY_NAME[table].column_names]  # noqa: F841 - read by COPY by name
         self._conn.execute(f"COPY {table} FROM frame")
 
     def _copy_rel(self, table: str, rows: pd.DataFrame) -> None:
+        """Bulk-append rows (src, dst, props...) to a relationship table."""
         if rows.empty:
             return
         frame = rows  # noqa: F841 - read by COPY by name

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import neo4j
 import pandas as pd
 from neo4j import exceptions as nx
 
-from orgraph.core.errors import StoreError
+from orgraph.core.errors import StoreError, StoreUnreachable
 from orgraph.core.settings import Settings, check_neo4j_uri, redact_text, redact_uri
 from orgraph.core.store.base import GraphStore
+from orgraph.core.store.predictions import PredictionRun, TakePredictions
 from orgraph.core.store.records import TakeGraph, validate_take_graph
 from orgraph.core.store.schema import NEO4J_INDEXES, NODES, TAKE_DELETES, static_rows
 
@@ -111,7 +112,9 @@ class Neo4jStore(GraphStore):
 
     def _friendly(self, exc: Exception) -> StoreError:
         """One clear line for a driver error; no URI in it shows its userinfo."""
-        return StoreError(redact_text(self._friendly_text(exc)))
+        unreachable = isinstance(exc, nx.ServiceUnavailable | OSError | nx.SessionExpired)
+        kind = StoreUnreachable if unreachable else StoreError
+        return kind(redact_text(self._friendly_text(exc)))
 
     def _friendly_text(self, exc: Exception) -> str:
         uri = self.shown_uri
@@ -228,6 +231,13 @@ class Neo4jStore(GraphStore):
                 f"UNWIND $rows AS row MERGE (n:{table} {{key: row.key}}) SET n += row",
                 {"rows": rows},
             )
+
+    def replace_predictions(self, run: PredictionRun, takes: Iterable[TakePredictions]) -> None:
+        """See core.store.neo4j_predictions (one statement per take)."""
+        from orgraph.core.store.neo4j_predictions import replace_predictions
+
+        self._require_writable()
+        replace_predictions(self, run, takes)
 
     def delete_take(self, take_key: str) -> None:
         self._require_writable()

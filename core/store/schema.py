@@ -124,19 +124,15 @@ RELS: tuple[RelTable, ...] = (
 NODE_BY_NAME = {n.name: n for n in NODES}
 
 BUCKET_FRAMES = 16
-"""Width in frames of the time buckets named by `Interaction.start_bucket`."""
+"""Width in frames of the time buckets named by `Interaction.start_bucket`.
+
+Bucket b of a take (core.keys.bucket_key) holds frames [b * BUCKET_FRAMES, +BUCKET_FRAMES).
+Interval joins (Allen relations) match an interval's start bucket with the buckets another
+interval reaches, an equality that both engines hash or index.
+"""
 
 LAYOUT_VERSION = "3"
 """Bumped when the rows written for a take change shape, so a reload rewrites old takes."""
-
-
-def bucket_key(take: str, bucket: int) -> str:
-    """`take#bucket`: the bucket holding frames [bucket * BUCKET_FRAMES, +BUCKET_FRAMES).
-
-    Interval joins (Allen relations) match an interval's start bucket with the buckets
-    another interval reaches, an equality that both engines hash or index.
-    """
-    return f"{take}#{bucket}"
 
 
 TAKE_DELETES: tuple[str, ...] = (

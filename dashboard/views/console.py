@@ -13,6 +13,7 @@ import json
 import streamlit as st
 
 from orgraph.core.errors import OrgraphError
+from orgraph.core.keys import frame_key
 from orgraph.core.store.deadline import QueryStopped
 from orgraph.dashboard import data
 from orgraph.dashboard.context import run_page, settings
@@ -46,7 +47,7 @@ def render() -> None:
     text = st.text_area("Cypher (read-only)", EXAMPLE, height=140, key="cy_text")
     c1, c2 = st.columns([3, 1])
     params_text = c1.text_area(
-        "Parameters (JSON)", json.dumps({"key": f"{first}#0"}), height=68, key="cy_params"
+        "Parameters (JSON)", json.dumps({"key": frame_key(first, 0)}), height=68, key="cy_params"
     )
     limit = c2.number_input(
         "Row limit", 1, settings().row_limit, min(1000, settings().row_limit), key="cy_limit"

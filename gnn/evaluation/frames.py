@@ -5,6 +5,7 @@ Kept apart so that parsing predictions and scoring them agree on one spelling of
 
 from __future__ import annotations
 
+from orgraph.core.keys import take_key
 from orgraph.core.vocabulary import NONE_RELATION, RELATIONS, canonical_entity, canonical_relation
 
 FrameKey = tuple[str, int, int, int]
@@ -41,13 +42,12 @@ def normalize_relation(raw: str) -> str | None:
 def frame_name(key: FrameKey) -> str:
     """A frame as users read it in messages: MISS/1/2/frame 195."""
     surgery_type, procedure_id, take_id, frame = key
-    return f"{surgery_type}/{procedure_id}/{take_id}/frame {frame}"
+    return f"{take_key(surgery_type, procedure_id, take_id)}/frame {frame}"
 
 
 def take_name(take: TakeKey) -> str:
     """A take as users read it in tables and JSON keys: MISS/1/2."""
-    surgery_type, procedure_id, take_id = take
-    return f"{surgery_type}/{procedure_id}/{take_id}"
+    return take_key(*take)
 
 
 def canonical_triplet(

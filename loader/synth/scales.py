@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from orgraph.core.errors import ConfigError
+from orgraph.core.keys import take_key
 
 SCALES: tuple[str, ...] = ("tiny", "small", "egoexor")
 EGOEXOR_FRAMES = 84_553
@@ -28,7 +29,7 @@ class TakeSpec:
 
     @property
     def key(self) -> str:
-        return f"{self.surgery_type}/{self.procedure_id}/{self.take_id}"
+        return take_key(self.surgery_type, self.procedure_id, self.take_id)
 
 
 def _stem(surgery_type: str, procedure_id: int, take_id: int) -> str:
@@ -113,7 +114,7 @@ def take_specs(scale: str, seed: int) -> list[TakeSpec]:
     rng = np.random.default_rng([seed, SCALES.index(scale), 7])
     if scale == "egoexor":
         rows = [
-            (st, p, t, _EGOEXOR_SPLIT.get(f"{st}/{p}/{t}", "train"))
+            (st, p, t, _EGOEXOR_SPLIT.get(take_key(st, p, t), "train"))
             for st, p, ids in _EGOEXOR_TAKES
             for t in ids
         ]
@@ -122,7 +123,9 @@ def take_specs(scale: str, seed: int) -> list[TakeSpec]:
         rows = list(_TINY_TAKES if scale == "tiny" else _SMALL_TAKES)
         lengths = _lengths([r[0] for r in rows], None, 70.0 if scale == "tiny" else 600.0, rng)
     specs = [
-        TakeSpec(st, p, t, int(n), split, _stem(st, p, t), _WITHOUT[scale].get(f"{st}/{p}/{t}", ()))
+        TakeSpec(
+            st, p, t, int(n), split, _stem(st, p, t), _WITHOUT[scale].get(take_key(st, p, t), ())
+        )
         for (st, p, t, split), n in zip(rows, lengths, strict=True)
     ]
     return sorted(specs, key=lambda s: (s.surgery_type != "MISS", s.procedure_id, s.take_id))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import h5py
 import numpy as np
 
+from orgraph.core.keys import take_key
 from orgraph.core.vocabulary import ENTITIES, RELATIONS
 from orgraph.loader.synth import media, naming, sensors, writer
 from orgraph.loader.synth.cloud import Cloud
@@ -51,7 +52,7 @@ class SynthTake:
     @property
     def key(self) -> str:
         """SURGERY/PROCEDURE/TAKE, as loader.takes.TakeInfo.key."""
-        return f"{self.surgery_type}/{self.procedure_id}/{self.take_id}"
+        return take_key(self.surgery_type, self.procedure_id, self.take_id)
 
 
 def _rngs(seed: int, key: str) -> list[np.random.Generator]:

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from orgraph.commands._store_args import add_store_args, settings_from_args
-from orgraph.core.settings import redact_uri
 from orgraph.core.store import open_store
 from orgraph.loader.load import LoadOptions, load
 
@@ -56,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
-    where = redact_uri(settings.neo4j_uri) if settings.backend == "neo4j" else str(settings.db)
+    where = settings.where()
     print(
         f"loaded {len(report.loaded)} takes ({report.triplets} triplets) into "
         f"{settings.backend} at {where}; {len(report.skipped)} unchanged takes skipped"

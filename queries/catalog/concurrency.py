@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from orgraph.core.store.schema import BUCKET_FRAMES
 from orgraph.queries.catalog.common import ROLE_LIST, TAKE_FILTER
+from orgraph.queries.catalog.dialect import Dialect
 from orgraph.queries.catalog.registry import CatalogQuery, Param, register
 
 ALLEN_RELATIONS = ("before", "meets", "overlaps", "starts", "during", "finishes", "equals")
@@ -49,7 +50,7 @@ WITH take, ra, xa, s1, e1, b.subject AS rb, b.action AS xb, b.start_frame AS s2,
 
 _B_BY_BUCKET = f"""
 UNWIND range(s1 / {BUCKET_FRAMES}, (e1 + 1 + $before_window) / {BUCKET_FRAMES}) AS bucket
-WITH take, ra, xa, s1, e1, take + '#' + string(bucket) AS reach
+WITH take, ra, xa, s1, e1, {{reach}} AS reach
 MATCH (b:Interaction)
 WHERE b.start_bucket = reach AND b.subject IN {ROLE_LIST}
 WITH take, ra, xa, s1, e1, b.subject AS rb, b.action AS xb, b.start_frame AS s2, b.end_frame AS e2
@@ -81,6 +82,14 @@ RETURN x_role, x_action, relation, y_role, y_action,
 ORDER BY pairs DESC, x_role, x_action, relation, y_role, y_action
 """
 
+
+def _cypher(d: Dialect) -> str:
+    """Range seek where the engine has it, else the bucket join (the algorithms differ)."""
+    if d.range_seek:
+        return _A + _B_BY_INDEX_RANGE + _PAIRS
+    return _A + _B_BY_BUCKET.format(reach=d.numbered_key("take", "bucket")) + _PAIRS
+
+
 ALLEN = register(
     CatalogQuery(
         name="allen_concurrency",
@@ -89,8 +98,7 @@ ALLEN = register(
             "between the actions of different roles in the same take, counted per pair "
             "of (role, action); 'before' only within before_window frames."
         ),
-        cypher=_A + _B_BY_INDEX_RANGE + _PAIRS,
-        variants={"embedded": _A + _B_BY_BUCKET + _PAIRS},
+        cypher=_cypher,
         params=(
             Param(
                 "before_window",

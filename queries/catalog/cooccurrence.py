@@ -13,14 +13,13 @@ merged so that each row knows both singles' counts.
 
 from __future__ import annotations
 
-import re
-
 from orgraph.core.store.schema import BUCKET_FRAMES
 from orgraph.queries.catalog.common import TAKE_FILTER
+from orgraph.queries.catalog.dialect import Dialect
 from orgraph.queries.catalog.registry import CatalogQuery, Param, register
 
-# TO_TEXT and COUNT_OF(t) are filled in per backend below (fixed text, no user input):
-# COUNT_OF looks a triplet's frame count up in the aligned lists `names` / `counts`.
+# {reach}, {n1} and {n2} are filled in per Dialect below (fixed text, no user input):
+# n1 / n2 look a triplet's frame count up in the aligned lists `names` / `counts`.
 _CYPHER = f"""
 MATCH (t:Take)
 WHERE t.key = coalesce($take, t.key)
@@ -37,7 +36,7 @@ WITH total, names, counts, a.subject + ' ' + a.relation + ' ' + a.object AS ta,
      a.key AS ka, a.start_frame AS s1, a.end_frame AS e1,
      a.annotated_before + a.n_frames - 1 AS last1, a.take AS take
 UNWIND range(s1 / {BUCKET_FRAMES}, e1 / {BUCKET_FRAMES}) AS bucket
-WITH total, names, counts, ta, ka, s1, e1, last1, take + '#' + TO_TEXT(bucket) AS reach
+WITH total, names, counts, ta, ka, s1, e1, last1, {{reach}} AS reach
 MATCH (b:Interaction)
 WHERE b.start_bucket = reach AND b.start_frame <= e1
   AND (s1 < b.start_frame OR (s1 = b.start_frame AND ka < b.key))
@@ -50,7 +49,7 @@ WITH total, names, counts,
      CASE WHEN ta < tb THEN ta ELSE tb END AS t1,
      CASE WHEN ta < tb THEN tb ELSE ta END AS t2, sum(both) AS n_ab
 WHERE n_ab >= $min_support * total
-WITH total, t1, t2, n_ab, COUNT_OF(t1) AS n1, COUNT_OF(t2) AS n2
+WITH total, t1, t2, n_ab, {{n1}} AS n1, {{n2}} AS n2
 RETURN t1 AS triplet_a, t2 AS triplet_b, n_ab AS frames, total AS annotated_frames,
        1.0 * n_ab / total AS support, 1.0 * n1 / total AS support_a,
        1.0 * n2 / total AS support_b, 1.0 * n_ab * total / (n1 * n2) AS lift
@@ -58,15 +57,13 @@ ORDER BY support DESC, lift DESC, triplet_a, triplet_b
 """
 
 
-def _dialect(to_text: str, count_of: str) -> str:
-    text = _CYPHER.replace("TO_TEXT", to_text)
-    return re.sub(r"COUNT_OF\((t\d)\)", count_of, text)
+def _cypher(d: Dialect) -> str:
+    return _CYPHER.format(
+        reach=d.numbered_key("take", "bucket"),
+        n1=d.lookup("names", "counts", "t1"),
+        n2=d.lookup("names", "counts", "t2"),
+    )
 
-
-_NEO4J = _dialect(
-    "toString", r"[i IN range(0, size(names) - 1) WHERE names[i] = \1 | counts[i]][0]"
-)
-_EMBEDDED = _dialect("string", r"list_extract(counts, list_position(names, \1))")
 
 COOCCURRENCE = register(
     CatalogQuery(
@@ -75,8 +72,7 @@ COOCCURRENCE = register(
             "Pairs of triplets holding in the same annotated frames: frames, support "
             "(share of annotated frames), each triplet's support, and lift."
         ),
-        cypher=_NEO4J,
-        variants={"embedded": _EMBEDDED},
+        cypher=_cypher,
         params=(
             Param("min_support", float, 0.05, "smallest share of annotated frames holding both"),
             TAKE_FILTER,

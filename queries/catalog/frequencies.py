@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from orgraph.queries.catalog.common import LEVEL, LEVEL_KEY, typed
+from orgraph.queries.catalog.dialect import Dialect
 from orgraph.queries.catalog.registry import CatalogQuery, register
 
 _RELATIONS = f"""
@@ -76,8 +77,8 @@ RETURN {level_key} AS key, e.name AS entity, {zero} AS subject_triplets,
 the second part adds the entities of a take that are in no interaction, with zeros."""
 
 
-def _entities(rel_type: str, zero: str) -> str:
-    return _ENTITIES.format(level_key=LEVEL_KEY, rel_type=rel_type, zero=zero)
+def _entities(d: Dialect) -> str:
+    return _ENTITIES.format(level_key=LEVEL_KEY, rel_type=d.rel_type("h"), zero=d.count_zero)
 
 
 def _finish_entities(df: pd.DataFrame, params: dict[str, Any]) -> pd.DataFrame:
@@ -101,9 +102,7 @@ register(
         name="entity_frequencies",
         description="Triplet rows and total duration (s) of each entity as subject and as "
         "object, per take, procedure or surgery type.",
-        cypher=_entities("type(h)", "0"),
-        # LadybugDB sums INT64 as INT128, and UNION ALL needs equal column types.
-        variants={"embedded": _entities("label(h)", "CAST(0 AS INT128)")},
+        cypher=_entities,
         params=(LEVEL,),
         post=_finish_entities,
         columns=(

@@ -1,19 +1,20 @@
 """What a catalog query is, how parameters are typed and checked, and how it runs.
 
 User input reaches Cypher only as parameters: the text of a query is fixed here,
-chosen by backend, and never built from what the user typed.
+built for the engine's Dialect (queries.catalog.dialect), never from what the user typed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from orgraph.core.errors import OrgraphError
 from orgraph.core.store import GraphStore
+from orgraph.queries.catalog.dialect import Dialect, dialect_of
 
 
 class QueryError(OrgraphError):
@@ -59,24 +60,25 @@ PostProcess = Callable[[pd.DataFrame, dict[str, Any]], pd.DataFrame]
 class CatalogQuery:
     """A named, documented, parameterised Cypher query whose result is a DataFrame.
 
-    `cypher` runs on every backend unless `variants` holds a text for that backend
-    ("embedded" or "neo4j"). `post` may finish the result in pandas (ordering,
-    ratios); the mining itself stays in Cypher.
+    `cypher` is one text for every engine, or a function building the text for an
+    engine's Dialect where engines differ. `post` may finish the result in pandas
+    (ordering, ratios); the mining itself stays in Cypher.
     """
 
     name: str
     description: str
-    cypher: str
+    cypher: str | Callable[[Dialect], str]
     params: tuple[Param, ...] = ()
-    variants: Mapping[str, str] = field(default_factory=dict)
     post: PostProcess | None = None
     columns: tuple[str, ...] = ()
     scope: str = "dataset"
     """"take" for per-take queries, "dataset" for whole-dataset mining (benchmark targets)."""
 
     def text_for(self, backend: str) -> str:
-        """The Cypher text for a backend."""
-        return self.variants.get(backend, self.cypher)
+        """The Cypher text for a backend ("embedded" or "neo4j")."""
+        if isinstance(self.cypher, str):
+            return self.cypher
+        return self.cypher(dialect_of(backend))
 
     def bind(self, given: Mapping[str, Any]) -> dict[str, Any]:
         """Typed parameters: defaults filled in, unknown names refused."""

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from orgraph.queries.catalog.common import TAKE, typed
+from orgraph.queries.catalog.dialect import Dialect
 from orgraph.queries.catalog.registry import CatalogQuery, Param, register
 
 _RETURN = """
@@ -20,12 +21,11 @@ RETURN f.idx AS frame, f.time AS time, i.subject AS subject, i.relation AS relat
 ORDER BY frame, subject, relation, object
 """
 
-_AT = (
-    """
-MATCH (f:Frame {{key: $take + '#' + {to_string}}})-[s:SHOWS]->(i:Interaction)
-"""
-    + _RETURN
-)
+
+def _at(d: Dialect) -> str:
+    key = d.numbered_key("$take", "$frame")
+    return f"MATCH (f:Frame {{key: {key}}})-[s:SHOWS]->(i:Interaction)\n" + _RETURN
+
 
 _COLUMNS = (
     "frame",
@@ -47,8 +47,7 @@ register(
     CatalogQuery(
         name="scene_graph_at_frame",
         description="Triplets of one frame (n = duplicate rows), by indexed frame lookup.",
-        cypher=_AT.format(to_string="toString($frame)"),
-        variants={"embedded": _AT.format(to_string="CAST($frame AS STRING)")},
+        cypher=_at,
         params=(TAKE, Param("frame", int, None, "frame index (0-based)", required=True)),
         post=_finish,
         columns=_COLUMNS,

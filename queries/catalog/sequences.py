@@ -11,8 +11,9 @@ The gap between consecutive events is next start_time - previous end_time in
 seconds (end_time is exclusive): 0 when one ends as the next starts, negative
 when they overlap.
 
-LadybugDB has no ORDER BY before collect() and 1-based lists, so its variant
-sorts zero-padded "start|end|label" strings with list_sort instead.
+LadybugDB keeps no ORDER BY through collect() and has 1-based lists
+(Dialect.sorted_collect, one_based_lists), so its text sorts zero-padded
+"start|end|label" strings with list_sort instead: a different algorithm, own text.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from orgraph.queries.catalog.common import ROLE, ROLE_LIST, TAKE_FILTER, typed
+from orgraph.queries.catalog.dialect import EMBEDDED, Dialect
 from orgraph.queries.catalog.registry import CatalogQuery, Param, register
 
 _EVENTS = f"""
@@ -34,10 +36,10 @@ _NEO4J_SORTED = """
 WITH t, e, i ORDER BY i.start_frame, i.end_frame, i.relation, i.object
 """
 
-_EMBEDDED_SORTED = """
+_EMBEDDED_SORTED = f"""
 WITH t.key AS tk, e.name AS role, t.fps AS fps,
-     list_sort(collect(lpad(CAST(i.start_frame AS STRING), 10, '0') + '|'
-                       + lpad(CAST(i.end_frame AS STRING), 10, '0') + '|'
+     list_sort(collect(lpad({EMBEDDED.to_string("i.start_frame")}, 10, '0') + '|'
+                       + lpad({EMBEDDED.to_string("i.end_frame")}, 10, '0') + '|'
                        + i.action)) AS ev
 """
 
@@ -73,6 +75,10 @@ WITH tk, role, a[3] AS source, b[3] AS target,
 )
 
 
+def _directly_follows(d: Dialect) -> str:
+    return _DF_NEO4J if d.sorted_collect else _DF_EMBEDDED
+
+
 def _finish_df(df: pd.DataFrame, _: dict[str, Any]) -> pd.DataFrame:
     df = typed(df, ints=("count", "takes"), floats=("mean_gap_s",))
     df = df.sort_values(
@@ -86,8 +92,7 @@ register(
         name="directly_follows",
         description="Directly-follows graph of each role's actions ('relation object'): "
         "edge counts and mean gap (s).",
-        cypher=_DF_NEO4J,
-        variants={"embedded": _DF_EMBEDDED},
+        cypher=_directly_follows,
         params=(
             ROLE,
             TAKE_FILTER,
@@ -128,6 +133,10 @@ WITH tk, role, list_to_string(' -> ', labels[k:k + $n - 1]) AS pattern
 )
 
 
+def _ngrams(d: Dialect) -> str:
+    return _NG_NEO4J if d.sorted_collect else _NG_EMBEDDED
+
+
 def _finish_ngrams(df: pd.DataFrame, _: dict[str, Any]) -> pd.DataFrame:
     df = typed(df, ints=("n", "support", "occurrences"))
     df = df.sort_values(
@@ -141,8 +150,7 @@ register(
         name="ngrams",
         description="Frequent runs of n consecutive actions of a role: support (takes) and "
         "occurrences.",
-        cypher=_NG_NEO4J,
-        variants={"embedded": _NG_EMBEDDED},
+        cypher=_ngrams,
         params=(
             ROLE,
             TAKE_FILTER,

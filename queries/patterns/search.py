@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from orgraph.core.keys import frame_key
 from orgraph.core.store import GraphStore
 from orgraph.core.vocabulary import ENTITIES, ENTITY_INDEX
 from orgraph.queries.patterns import algebra
@@ -148,7 +149,7 @@ class _Search:
         keys: set[str] = set()
         for t, s, e, k in zip(runs["take"], runs["start"], runs["end"], g, strict=True):
             for f in (*range(s, min(s + k, e) + 1), *range(max(e - k, s), e + 1)):
-                keys.add(f"{names[t]}#{f}")
+                keys.add(frame_key(names[t], f))
         if not keys:
             return runs
         cypher = TRIM_CYPHER
@@ -158,7 +159,7 @@ class _Search:
         starts, ends = runs["start"].to_numpy().copy(), runs["end"].to_numpy().copy()
         for i, (t, s, e, k) in enumerate(zip(runs["take"], starts, ends, g, strict=True)):
             inside = [f for f in range(s, e + 1) if f - s <= k or e - f <= k]
-            marked = [f for f in inside if f"{names[t]}#{f}" in annotated]
+            marked = [f for f in inside if frame_key(names[t], f) in annotated]
             if marked:
                 starts[i], ends[i] = min(marked), max(marked)
         return runs.assign(start=starts, end=ends)

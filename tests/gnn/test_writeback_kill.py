@@ -14,18 +14,19 @@ from orgraph.gnn.writeback import write_predictions
 # no close) right after the second take's predictions were committed.
 _REWRITE_AND_DIE = """
 import os, sys
+import orgraph.core.store.ladybug_predictions as lp
 import orgraph.gnn.writeback as wb
 from orgraph.core.settings import Settings
 from orgraph.core.store import open_store
 from orgraph.gnn.store_read import read_split_truth
 
-real, done = wb._replace, []
-def dying(*args):
-    real(*args)
-    done.append(args[2])
+real, done = lp.replace_take_predictions, []
+def dying(store, run, take):
+    real(store, run, take)
+    done.append(take.take)
     if len(done) == 2:
         os._exit(9)
-wb._replace = dying
+lp.replace_take_predictions = dying
 store = open_store(Settings(backend="embedded", db=sys.argv[1]), read_only=False)
 truth = read_split_truth(store, None)
 wb.write_predictions(store, "oracle", {k: v[:1] for k, v in truth.items()})

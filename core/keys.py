@@ -1,0 +1,56 @@
+"""The key formats of the graph, in one place: take, frame, bucket, interval, prediction.
+
+Every node key is text. A take is SURGERY/PROCEDURE/TAKE and its entities take/NAME;
+frames and time buckets are numbered within their take (take#n); intervals too
+(take~i); a prediction interval adds its run (run|take~i). Cypher that builds a key
+builds it with numbered_key_cypher().
+"""
+
+from __future__ import annotations
+
+TAKE_SEP = "/"
+NUMBER_SEP = "#"
+"""Between a take key and a frame index or a bucket number."""
+INTERVAL_SEP = "~"
+RUN_SEP = "|"
+
+
+def take_key(surgery_type: str, procedure_id: int | str, take_id: int | str) -> str:
+    """`MISS/1/2`: the key of a take, also how users name it."""
+    return f"{surgery_type}{TAKE_SEP}{procedure_id}{TAKE_SEP}{take_id}"
+
+
+def procedure_key(surgery_type: str, procedure_id: int | str) -> str:
+    """`MISS/1`: the key of a procedure (the takes of one surgery)."""
+    return f"{surgery_type}{TAKE_SEP}{procedure_id}"
+
+
+def entity_key(take: str, name: str) -> str:
+    """`MISS/1/2/head_surgeon`: an entity (role or object) within a take."""
+    return f"{take}{TAKE_SEP}{name}"
+
+
+def frame_key(take: str, idx: int) -> str:
+    """`MISS/1/2#195`: the key of frame `idx` of a take."""
+    return f"{take}{NUMBER_SEP}{int(idx)}"
+
+
+def bucket_key(take: str, bucket: int) -> str:
+    """`MISS/1/2#3`: a time bucket of a take (core.store.schema.BUCKET_FRAMES frames wide)."""
+    return f"{take}{NUMBER_SEP}{int(bucket)}"
+
+
+def interval_key(take: str, i: int) -> str:
+    """`MISS/1/2~7`: the i-th annotated interval (Interaction) of a take."""
+    return f"{take}{INTERVAL_SEP}{i}"
+
+
+def prediction_key(run: str, take: str, i: int) -> str:
+    """`run|MISS/1/2~7`: the i-th predicted interval of a take in a run."""
+    return f"{run}{RUN_SEP}{interval_key(take, i)}"
+
+
+def numbered_key_cypher(take: str, number_text: str) -> str:
+    """The Cypher expression of a frame or bucket key from a take key expression and the
+    number as text (the text function differs between dialects)."""
+    return f"{take} + '{NUMBER_SEP}' + {number_text}"
