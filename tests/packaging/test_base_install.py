@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -47,14 +48,20 @@ def top_level_names(site: Path) -> set[str]:
     return names
 
 
+SKIP_COPY = (".venv", ".lock-venv", ".git", "build", "data", "runs", "*.egg-info", "__pycache__")
+
+
 @pytest.fixture(scope="module")
 def base_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv with `pip install .` (no extras) in it."""
-    venv = tmp_path_factory.mktemp("base") / "venv"
+    """A fresh venv with `pip install .` (no extras) in it, built from a clean copy of the
+    sources (an in-tree build would reuse a stale build/ directory)."""
+    work = tmp_path_factory.mktemp("base")
+    src = work / "src"
+    shutil.copytree(ROOT, src, symlinks=True, ignore=shutil.ignore_patterns(*SKIP_COPY))
+    venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
-    env = clean_env(venv)
-    run([*pip, "-c", str(ROOT / "constraints.txt"), str(ROOT)], ROOT, env, timeout=540)
+    run([*pip, "-c", str(src / "constraints.txt"), str(src)], work, clean_env(venv), timeout=540)
     return venv
 
 
