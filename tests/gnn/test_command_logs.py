@@ -44,3 +44,15 @@ def test_load_and_export_write_a_line_per_take_into_a_pipe(tiny_synth, tmp_path:
     check_log(export, ["exporting"], takes)
     quiet = run_cli(["export", "out2", "--db", "db", "--quiet"], tmp_path)
     assert quiet.returncode == 0 and "exporting:" not in quiet.stderr, quiet.stderr
+
+
+def test_synth_and_inspect_write_short_lines_into_a_pipe(tmp_path: Path) -> None:
+    synth = run_cli(["synth", "h5", "--scale", "tiny", "--no-rgb", "--merged"], tmp_path)
+    assert synth.returncode == 0, synth.stderr
+    assert "\r" not in synth.stderr
+    assert [line for line in synth.stderr.splitlines() if line.startswith("synth: ")], synth.stderr
+    inspect = run_cli(["inspect", *[str(p) for p in (tmp_path / "h5").glob("*.h5")]], tmp_path)
+    assert inspect.returncode == 0, inspect.stderr
+    lines = inspect.stdout.splitlines()
+    assert any(line.startswith("relations (") for line in lines), lines
+    assert max(len(line) for line in lines) <= 120, max(lines, key=len)
