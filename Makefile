@@ -40,7 +40,7 @@ lock:
 	$(LOCK_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(LOCK_VENV)/bin/python -m pip install --quiet '.[dev]'
 	{ echo "# Versions of everything 'pip install .[dev]' installs, as tested: refresh with 'make lock'."; \
-	  $(LOCK_VENV)/bin/python -m pip freeze --exclude orgraph; } > $(CONSTRAINTS)
+	  $(LOCK_VENV)/bin/python -m pip freeze --all --exclude orgraph --exclude pip; } > $(CONSTRAINTS)
 	rm -rf $(LOCK_VENV)
 	@echo "wrote $(CONSTRAINTS); now run make test and commit it"
 
