@@ -1,7 +1,7 @@
 """`pip install .` without extras, in a fresh virtual environment: one import name, no
 PyTorch, Streamlit or PM4Py, and a tiny dataset generates, loads and queries from the CLI.
 
-It installs from the package index through pip's cache, at the versions of constraints.txt.
+It installs from the package index, at the versions of constraints.txt (about a minute).
 """
 
 from __future__ import annotations
