@@ -99,6 +99,12 @@ def url(port: int, address: str = "127.0.0.1") -> str:
     return f"http://{host}:{port}"
 
 
+def check_port(port: int) -> None:
+    """ConfigError unless `port` is a TCP port number."""
+    if not 0 < port < 65536:
+        raise ConfigError(f"--port {port}: expected a port number 1-65535")
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -113,8 +119,7 @@ def serve_dashboard(
 ) -> int:
     """Serve the dashboard on `settings`' store until Ctrl+C (or SIGTERM); the exit code."""
     require_extra("dashboard", "dashboard")
-    if not 0 < port < 65536:
-        raise ConfigError(f"--port {port}: expected a port number 1-65535")
+    check_port(port)
     env = dashboard_env(settings, runs, media_root)
     print(f"ORGraph dashboard on {settings.backend}: {url(port, address)}  (Ctrl+C stops it)")
     sys.stdout.flush()

@@ -41,7 +41,10 @@ def _step(title: str) -> None:
 def run(args: argparse.Namespace) -> int:
     require_extra("demo", "gnn")
     if not args.no_serve:
+        from orgraph.commands.dashboard import check_port
+
         require_extra("demo", "dashboard")
+        check_port(args.port)  # before the minutes of work, not after
     from orgraph.core.store import open_store
     from orgraph.loader.inspect import format_summary, summarize
     from orgraph.loader.load import LoadOptions, load

@@ -72,3 +72,13 @@ def test_serve_dashboard_serves_until_terminated(tmp_path: Path) -> None:
     finally:
         with suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)  # the test's own session: the command and Streamlit
+
+
+def test_demo_refuses_a_bad_port_before_doing_anything(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from orgraph.cli import main
+
+    assert main(["demo", "--port", "0", "--out", str(tmp_path / "demo")]) == 1
+    assert "error: --port 0: expected a port number 1-65535" in capsys.readouterr().err
+    assert not (tmp_path / "demo").exists()
