@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
-from tqdm import tqdm
 
 from orgraph.core.errors import DataFormatError
+from orgraph.core.progress import Progress
 from orgraph.core.store import GraphStore
 from orgraph.core.vocabulary import ENTITIES, RELATIONS, SPLITS
 from orgraph.gnn.features import FEATURE_VERSION, N_FEATURES, layout_description, role_signals
@@ -166,10 +165,9 @@ def export(
     report = ExportReport(fingerprint=fingerprint)
     files = _MediaFiles()
     metas: dict[str, dict] = {}
-    bar = tqdm(takes, desc="exporting", unit="take", disable=not progress, file=sys.stderr)
+    bar = Progress(len(takes), "exporting", "take", enabled=progress)
     try:
-        for take in bar:
-            bar.set_postfix_str(take.key)
+        for take in takes:
             path = chunks / chunk_name(take.key)
             meta = None if force or not path.exists() else _read_chunk_meta(path)
             if (
@@ -186,6 +184,7 @@ def export(
                 meta = chunk["meta"]
                 report.written.append(take.key)
             metas[take.key] = meta
+            bar.update(1, note=take.key)
     finally:
         bar.close()
         files.close()

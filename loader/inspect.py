@@ -109,5 +109,21 @@ def format_summary(summary: dict[str, Any]) -> str:
     lines.append("frames per split: " + ", ".join(f"{k} {v}" for k, v in summary["splits"].items()))
     for key in ("relations", "subjects", "objects"):
         items = summary[key]
-        lines.append(f"{key} ({len(items)}): " + ", ".join(f"{k} {v}" for k, v in items.items()))
+        lines.extend(_wrapped(f"{key} ({len(items)}): ", [f"{k} {v}" for k, v in items.items()]))
     return "\n".join(lines)
+
+
+def _wrapped(prefix: str, items: list[str], width: int = 100) -> list[str]:
+    """`prefix` and the comma-separated items, in lines of about `width` characters (short
+    lines read better in a terminal and in a log); an item is never split."""
+    texts = [item + "," for item in items[:-1]] + items[-1:]
+    first = line = prefix.rstrip()
+    lines = []
+    for text in texts:
+        if line != first and len(line) + 1 + len(text) > width:
+            lines.append(line)
+            line = "  " + text
+        else:
+            line += " " + text
+    lines.append(line)
+    return lines

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from tqdm import tqdm
-
 from orgraph.core.errors import ConfigError
+from orgraph.core.progress import Progress
 from orgraph.core.settings import test_knob
 from orgraph.core.store import GraphStore, TakeGraph
 from orgraph.core.store.schema import LAYOUT_VERSION
@@ -117,23 +115,18 @@ def read_all(
 
     The workers end with this process, also when it is killed (loader.worker_pool).
     """
-    bar = tqdm(total=len(keys), desc="reading", unit="take", disable=not progress, file=sys.stderr)
     out: list[TakeRead] = []
-    try:
+    with Progress(len(keys), "reading", "take", enabled=progress) as bar:
         if workers <= 1 or len(keys) <= 1:  # in this process, with a reader of its own
             with EgoExOR(list(opts.paths), splits=opts.splits, lenient=opts.lenient) as reader:
                 for key in keys:
-                    bar.set_postfix_str(key)
                     out.append(read_one(reader, key, opts))
-                    bar.update()
+                    bar.update(1, note=key)
         else:
             with worker_pool(workers, _init_worker, (opts,)) as pool:
                 for result in pool.map(_build, keys):
-                    bar.set_postfix_str(result.key)
                     out.append(result)
-                    bar.update()
-    finally:
-        bar.close()
+                    bar.update(1, note=result.key)
     return out
 
 
@@ -168,10 +161,8 @@ def load(
             todo.append(take.key)
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     built = read_all(opts, todo, workers, progress)
-    bar = tqdm(total=len(built), desc="writing", unit="take", disable=not progress, file=sys.stderr)
-    try:
+    with Progress(len(built), "writing", "take", enabled=progress) as bar:
         for group in write_groups(built, store.groups_takes):
-            bar.set_postfix_str(group[-1].key)
             store.replace_takes([item.graph(opts.gap_tolerance) for item in group])
             for item in group:
                 report.loaded.append(item.key)
@@ -180,9 +171,7 @@ def load(
                     report.unknown[name] = report.unknown.get(name, 0) + count
                 if on_written is not None:
                     on_written(item.key)
-                bar.update()
-    finally:
-        bar.close()
+                bar.update(1, note=item.key)
     return report
 
 

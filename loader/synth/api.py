@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
 
 import h5py
 import numpy as np
-from tqdm import tqdm
 
 from orgraph.core.errors import ConfigError
+from orgraph.core.progress import Progress
 from orgraph.core.vocabulary import SPLITS
 from orgraph.loader.synth import writer
 from orgraph.loader.synth.scales import SCALES, TakeSpec, take_specs
@@ -114,15 +113,14 @@ def _new_part(out_dir: Path, name: str, parts: list[_Part]) -> Path:
 
 
 def _write_data_file(
-    path: Path, group: list[TakeSpec], job: _Job, bar: tqdm, takes: list[SynthTake]
+    path: Path, group: list[TakeSpec], job: _Job, bar: Progress, takes: list[SynthTake]
 ) -> None:
     """One data file: metadata, then each take of the group (and /splits when merged)."""
     with h5py.File(path, "w") as f:
         writer.write_metadata(f, job.attrs)
         for spec in group:
-            bar.set_postfix_str(spec.key)
             takes.append(generate_take(f, spec, job.seed, job.rgb, job.sensor))
-            bar.update(spec.frames)
+            bar.update(spec.frames, note=spec.key)
         if job.merged:
             writer.write_splits(f.create_group("splits"), _split_tables(job.specs, job.seed))
 
@@ -138,7 +136,7 @@ def _write_all(out_dir: Path, job: _Job, progress: bool) -> tuple[list[_Part], l
     parts: list[_Part] = []
     takes: list[SynthTake] = []
     total = sum(s.frames for s in job.specs)
-    bar = tqdm(total=total, unit="frame", desc="synth", disable=not progress, file=sys.stderr)
+    bar = Progress(total, "synth", "frame", enabled=progress)
     try:
         for stem, group in _file_groups(job.specs, job.merged):
             _write_data_file(_new_part(out_dir, f"{stem}.h5", parts), group, job, bar, takes)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from orgraph.commands._store_args import add_store_args, settings_from_args
 from orgraph.core.errors import ConfigError
+from orgraph.core.extras import require_extra
+from orgraph.core.settings import Settings
 
 DEFAULT_PORT = 8501
 
@@ -47,25 +49,26 @@ def app_path() -> Path:
     """dashboard/app.py of the installed project (found without importing the dashboard)."""
     spec = importlib.util.find_spec("orgraph.dashboard")
     if spec is None or spec.origin is None:
-        raise ConfigError("the dashboard package is not installed (pip install -e .)")
+        raise ConfigError("the package orgraph.dashboard is missing from this installation")
     return Path(spec.origin).parent / "app.py"
 
 
-def dashboard_env(args: argparse.Namespace) -> dict[str, str]:
+def dashboard_env(
+    settings: Settings, runs: Path | None = None, media_root: Path | None = None
+) -> dict[str, str]:
     """The environment of the Streamlit process: store settings and the two directories."""
-    settings = settings_from_args(args)  # validates the options before anything starts
     env = dict(os.environ)
     env["ORGRAPH_BACKEND"] = settings.backend
     env["ORGRAPH_DB"] = str(Path(settings.db).resolve())
     env["NEO4J_URI"] = settings.neo4j_uri
-    if args.runs is not None:
-        env["ORGRAPH_RUNS"] = str(args.runs.resolve())
-    if args.media_root is not None:
-        env["ORGRAPH_MEDIA_ROOT"] = str(args.media_root.resolve())
+    if runs is not None:
+        env["ORGRAPH_RUNS"] = str(Path(runs).resolve())
+    if media_root is not None:
+        env["ORGRAPH_MEDIA_ROOT"] = str(Path(media_root).resolve())
     return env
 
 
-def streamlit_command(args: argparse.Namespace) -> list[str]:
+def streamlit_command(port: int, address: str) -> list[str]:
     """`python -m streamlit run dashboard/app.py` with a headless, telemetry-free server."""
     return [
         sys.executable,
@@ -74,9 +77,9 @@ def streamlit_command(args: argparse.Namespace) -> list[str]:
         "run",
         str(app_path()),
         "--server.port",
-        str(args.port),
+        str(port),
         "--server.address",
-        args.address,
+        address,
         "--server.headless",
         "true",
         "--browser.gatherUsageStats",
@@ -90,24 +93,37 @@ def streamlit_command(args: argparse.Namespace) -> list[str]:
     ]
 
 
-def url(args: argparse.Namespace) -> str:
+def url(port: int, address: str = "127.0.0.1") -> str:
     """The address to open in a browser."""
-    host = "localhost" if args.address in ("127.0.0.1", "0.0.0.0", "localhost") else args.address
-    return f"http://{host}:{args.port}"
+    host = "localhost" if address in ("127.0.0.1", "0.0.0.0", "localhost") else address
+    return f"http://{host}:{port}"
+
+
+def check_port(port: int) -> None:
+    """ConfigError unless `port` is a TCP port number."""
+    if not 0 < port < 65536:
+        raise ConfigError(f"--port {port}: expected a port number 1-65535")
 
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def run(args: argparse.Namespace) -> int:
-    if not 0 < args.port < 65536:
-        raise ConfigError(f"--port {args.port}: expected a port number 1-65535")
-    env = dashboard_env(args)
-    print(
-        f"ORGraph dashboard on {env['ORGRAPH_BACKEND']}: {url(args)}  (Ctrl+C stops it)", flush=True
-    )
-    proc = subprocess.Popen(streamlit_command(args), env=env)
+def serve_dashboard(
+    settings: Settings,
+    port: int = DEFAULT_PORT,
+    runs: Path | None = None,
+    media_root: Path | None = None,
+    *,
+    address: str = "127.0.0.1",
+) -> int:
+    """Serve the dashboard on `settings`' store until Ctrl+C (or SIGTERM); the exit code."""
+    require_extra("dashboard", "dashboard")
+    check_port(port)
+    env = dashboard_env(settings, runs, media_root)
+    print(f"ORGraph dashboard on {settings.backend}: {url(port, address)}  (Ctrl+C stops it)")
+    sys.stdout.flush()
+    proc = subprocess.Popen(streamlit_command(port, address), env=env)
     signal.signal(signal.SIGTERM, _interrupt)  # a terminated command stops its server too
     try:
         return proc.wait()
@@ -118,3 +134,8 @@ def run(args: argparse.Namespace) -> int:
         except subprocess.TimeoutExpired:
             proc.kill()
         return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = settings_from_args(args)  # validates the options before anything starts
+    return serve_dashboard(settings, args.port, args.runs, args.media_root, address=args.address)

@@ -12,6 +12,9 @@ import argparse
 import json
 from pathlib import Path
 
+from orgraph.core.extras import require_extra
+from orgraph.core.settings import Settings
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -36,7 +39,12 @@ def _step(title: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from orgraph.core.settings import Settings
+    require_extra("demo", "gnn")
+    if not args.no_serve:
+        from orgraph.commands.dashboard import check_port
+
+        require_extra("demo", "dashboard")
+        check_port(args.port)  # before the minutes of work, not after
     from orgraph.core.store import open_store
     from orgraph.loader.inspect import format_summary, summarize
     from orgraph.loader.load import LoadOptions, load
@@ -81,21 +89,13 @@ def run(args: argparse.Namespace) -> int:
     print(train_and_evaluate(settings, out / "gnn"))
     if args.no_serve:
         return 0
-    return _serve(args, settings.db)
+    return _serve(args, Path(settings.db))
 
 
 def _serve(args: argparse.Namespace, db: Path) -> int:
     """The dashboard on the demo's graph, until Ctrl+C."""
-    from orgraph.commands import dashboard
+    from orgraph.commands.dashboard import serve_dashboard, url
 
-    serve = argparse.Namespace(
-        backend="embedded",
-        db=str(db),
-        uri=None,
-        port=args.port,
-        address="127.0.0.1",
-        runs=args.out / "gnn" / "runs",
-        media_root=None,
-    )
-    _step(f"7. serving the dashboard at {dashboard.url(serve)} (Ctrl+C stops it)")
-    return dashboard.run(serve)
+    _step(f"7. serving the dashboard at {url(args.port)} (Ctrl+C stops it)")
+    settings = Settings(backend="embedded", db=db)
+    return serve_dashboard(settings, args.port, runs=args.out / "gnn" / "runs")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from orgraph.commands._store_args import add_store_args, settings_from_args
 from orgraph.core.errors import ConfigError
+from orgraph.core.extras import require_extra
 from orgraph.core.store import open_store
 from orgraph.core.vocabulary import SPLITS
 
@@ -47,6 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    require_extra("evaluate", "gnn")
     from orgraph.gnn.evaluate_run import compare, format_comparison, predictions_json
 
     if (args.run is None) == (args.predictions is None):

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from orgraph.commands._store_args import add_store_args, settings_from_args
+from orgraph.core.extras import require_extra
 from orgraph.core.store import open_store
 
 
@@ -32,6 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    require_extra("export", "gnn")
     from orgraph.gnn.export import export
 
     with open_store(settings_from_args(args)) as store:
