@@ -50,8 +50,8 @@ def train_and_write_back(settings: Settings, work: Path) -> Path:
 
     from orgraph.gnn.evaluate_run import compare
     from orgraph.gnn.export import export
-    from orgraph.gnn.run_files import TrainConfig
     from orgraph.gnn.train import train
+    from orgraph.gnn.train_config import TrainConfig
     from orgraph.gnn.writeback import write_predictions
 
     torch.set_num_threads(1)

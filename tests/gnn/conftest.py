@@ -59,7 +59,7 @@ def tiny_export(tmp_path_factory: pytest.TempPathFactory, tiny_db: Settings) -> 
 
 def small_config(data: Path, epochs: int = 2):
     """A fast training configuration for tests."""
-    from orgraph.gnn.run_files import TrainConfig
+    from orgraph.gnn.train_config import TrainConfig
 
     return TrainConfig(data=str(data), epochs=epochs, hidden=16, heads=2, batch_graphs=8)
 
