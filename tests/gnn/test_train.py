@@ -53,7 +53,7 @@ def test_log_gets_one_plain_line_per_epoch(
     lines = capsys.readouterr().err.splitlines()
     rows = _metrics(tmp_path / "run")
     assert len(lines) == len(rows) + 1, lines
-    for i, (line, row) in enumerate(zip(lines, rows)):
+    for i, (line, row) in enumerate(zip(lines[:-1], rows, strict=True)):
         assert line.startswith(f"training: {i + 1}/2 epoch (epoch {row['epoch']}: "), line
         assert f"loss gnn {row['loss_gnn']:.4f} mlp {row['loss_mlp']:.4f}" in line
         assert f"val F1 gnn {row['val_f1_gnn']:.3f} mlp {row['val_f1_mlp']:.3f}" in line
