@@ -104,6 +104,7 @@ class _Trainer:
         torch.manual_seed(cfg.seed)
         self.name = name
         self.net = build_model(cfg, name)
+        self.ddp = ddp
         self.model: nn.Module = ddp.wrap(self.net)
         self.opt = torch.optim.AdamW(
             self.net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay
@@ -146,7 +147,6 @@ class _Trainer:
         batches: list[torch.Tensor],
         cfg: TrainConfig,
         gen: torch.Generator,
-        ddp: Ddp,
     ) -> float:
         """Train one pass over this rank's batches; returns the mean loss per graph."""
         self.model.train()
@@ -164,7 +164,7 @@ class _Trainer:
             new[b.edge_gid] = torch.softmax(logits.detach(), -1)
             total += float(loss.detach()) * len(chunk)
             count += len(chunk)
-        ddp.sum_over_ranks(new)  # each pair was filled by exactly one rank
+        self.ddp.sum_over_ranks(new)  # each pair was filled by exactly one rank
         self.cache = new
         self.sched.step()
         return total / max(count, 1)
@@ -237,7 +237,7 @@ def _train_epoch(
     row: dict = {"epoch": epoch, "val_f1_prior": data.prior_f1}
     batches = _batches(len(data.train), cfg, epoch, ddp)
     for name, t in trainers.items():
-        row[f"loss_{name}"] = t.epoch(data.train, batches, cfg, gen, ddp)
+        row[f"loss_{name}"] = t.epoch(data.train, batches, cfg, gen)
     train_seconds = time.perf_counter() - t0
     for name, t in trainers.items():
         row[f"val_f1_{name}"] = t.validate(data.val, data.val_truth, cfg.passes)
