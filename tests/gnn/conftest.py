@@ -10,12 +10,7 @@ import torch
 
 from orgraph.core.settings import Settings
 from orgraph.core.store import open_store
-from tests.support.stores import (  # noqa: F401
-    load_generated,
-    neo4j_settings,
-    store_settings,
-    writable_store,
-)
+from tests.support.stores import load_generated
 
 torch.set_num_threads(1)
 

@@ -1,7 +1,7 @@
 """Store fixtures shared by every test folder: one fresh store per backend.
 
-Import the fixtures into a conftest.py (`from tests.support.stores import store_settings`)
-to run a test on the embedded engine and on the real Neo4j server.
+Loaded for every test folder through `pytest_plugins` in tests/conftest.py, so a test can
+run on the embedded engine and on the real Neo4j server.
 """
 
 from __future__ import annotations
