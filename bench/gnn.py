@@ -33,8 +33,9 @@ from orgraph.gnn.dataset import EgoExORSceneGraphs
 from orgraph.gnn.export import export
 from orgraph.gnn.inference import predict_prior, predict_probs
 from orgraph.gnn.packed import PackedSplit
-from orgraph.gnn.run_files import TrainConfig, load_models
+from orgraph.gnn.run_files import load_models
 from orgraph.gnn.train import load_net, train
+from orgraph.gnn.train_config import TrainConfig
 from orgraph.loader.load import LoadOptions, load
 from orgraph.loader.synth import generate
 

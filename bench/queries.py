@@ -34,7 +34,7 @@ from orgraph.core.errors import OrgraphError  # noqa: E402
 from orgraph.core.settings import load_settings  # noqa: E402
 from orgraph.core.store import GraphStore, open_store  # noqa: E402
 from orgraph.queries.catalog import CATALOG, run_query  # noqa: E402
-from tests.queries import compare, compare_b  # noqa: E402
+from tests.queries import compare, compare_process  # noqa: E402
 from tests.queries.conftest import load_units, synth_units  # noqa: E402
 from tests.queries.reference import LoadUnit, Reference, read_reference  # noqa: E402
 
@@ -77,24 +77,24 @@ def _one_take(df: pd.DataFrame, take: str | None) -> pd.DataFrame:
 PANDAS.update(
     {  # catalog B (its ego_coverage reference reads HDF5 files: not timed here)
         "handovers": (
-            lambda r, p: compare_b.handovers(r, p["max_gap"], p["object"], p["take"]),
+            lambda r, p: compare_process.handovers(r, p["max_gap"], p["object"], p["take"]),
             ["take", "receiver_start_frame", "giver_start_frame", "object", "giver", "receiver"],
         ),
         "allen_concurrency": (
-            lambda r, p: compare_b.allen(r, p["before_window"], p["take"]),
+            lambda r, p: compare_process.allen(r, p["before_window"], p["take"]),
             ["x_role", "x_action", "relation", "y_role", "y_action"],
         ),
         "cooccurrence": (
-            lambda r, p: compare_b.cooccurrence(r, p["min_support"], p["take"]),
+            lambda r, p: compare_process.cooccurrence(r, p["min_support"], p["take"]),
             ["triplet_a", "triplet_b"],
         ),
         "role_workload": (
-            lambda r, p: _one_take(compare_b.workload(r, p["exclude_relations"]), p["take"]),
+            lambda r, p: _one_take(compare_process.workload(r, p["exclude_relations"]), p["take"]),
             ["take", "role"],
         ),
         "phase_timeline": (
-            lambda r, p: compare_b.phase_summary(
-                compare_b.phase_takes(r, p["actions"], p["surgery_type"])
+            lambda r, p: compare_process.phase_summary(
+                compare_process.phase_takes(r, p["actions"], p["surgery_type"])
             ),
             ["surgery_type", "action"],
         ),

@@ -1,8 +1,8 @@
 """Training runs on disk, read for the Model page without importing torch.
 
-A run directory (gnn.run_files) holds config.json, metrics.jsonl and MODEL_CARD.md;
-evaluations are JSON reports saved beside them, e.g. by
-`orgraph evaluate RUN --json > RUN/evaluation.json`.
+A run directory holds config.json, metrics.jsonl and MODEL_CARD.md (names from the torch-free
+gnn.run_layout, shared with the trainer); evaluations are JSON reports saved beside them,
+e.g. by `orgraph evaluate RUN --json > RUN/evaluation.json`.
 """
 
 from __future__ import annotations
@@ -13,22 +13,10 @@ from typing import Any
 
 import pandas as pd
 
-CONFIG = "config.json"
-METRICS = "metrics.jsonl"
-CARD = "MODEL_CARD.md"
+from orgraph.gnn.run_layout import CARD, CONFIG, METRICS, PUBLISHED, PUBLISHED_NOTE
 
-PUBLISHED: tuple[tuple[str, float], ...] = (
-    ("ORacle (published, real EgoExOR)", 0.69),
-    ("MM2SG (published, real EgoExOR)", 0.72),
-    ("EgoExOR baseline (published, real EgoExOR)", 0.79),
-)
-"""Overall macro F1 on the real test split, as gnn.evaluate_run prints them."""
-
-NOTE = (
-    "Published numbers are overall macro F1 on the real EgoExOR test split (multimodal LLMs "
-    "with pretrained vision encoders). Scores on generated data are not the real benchmark "
-    "and are not comparable with them."
-)
+NOTE = PUBLISHED_NOTE
+"""The caveat shown under the published numbers on the Model page."""
 
 
 def find_runs(root: Path) -> list[Path]:

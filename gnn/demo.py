@@ -13,8 +13,9 @@ from orgraph.core.settings import Settings
 from orgraph.core.store import open_store
 from orgraph.gnn.evaluate_run import compare, format_comparison
 from orgraph.gnn.export import export, read_manifest
-from orgraph.gnn.run_files import CHECKPOINT, TrainConfig
+from orgraph.gnn.run_layout import CHECKPOINT
 from orgraph.gnn.train import train
+from orgraph.gnn.train_config import TrainConfig
 from orgraph.gnn.writeback import write_predictions
 
 DEMO_EPOCHS = 8

@@ -18,19 +18,11 @@ from orgraph.gnn.features import FEATURE_VERSION
 from orgraph.gnn.inference import Triplet, predict_prior, predict_probs, to_triplets
 from orgraph.gnn.packed import PackedSplit
 from orgraph.gnn.run_files import load_models, read_config
+from orgraph.gnn.run_layout import PUBLISHED, PUBLISHED_NOTE
 from orgraph.gnn.store_read import graph_fingerprint, read_split_truth, read_takes
 from orgraph.gnn.train import load_net
 
-PUBLISHED: tuple[tuple[str, float], ...] = (
-    ("ORacle (published, real EgoExOR)", 0.69),
-    ("MM2SG (published, real EgoExOR)", 0.72),
-    ("EgoExOR baseline (published, real EgoExOR)", 0.79),
-)
-NOTE = (
-    "Note: published numbers are overall macro F1 on the real EgoExOR test split (multimodal "
-    "LLMs with pretrained vision encoders). Scores on generated data are NOT the real "
-    "benchmark and are not comparable with them."
-)
+NOTE = f"Note: {PUBLISHED_NOTE}"
 MODEL_LABELS = {
     "gnn": "GNN (this run)",
     "mlp": "MLP baseline (no message passing)",

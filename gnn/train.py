@@ -8,22 +8,19 @@ processes with DistributedDataParallel (gloo on CPU) and rank 0 writes the run d
 
 from __future__ import annotations
 
-import os
-import sys
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
-import torch.distributed as dist
 from torch import nn
-from torch.nn.parallel import DistributedDataParallel
-from tqdm import tqdm
 
 from orgraph.core.errors import ConfigError, DataFormatError
+from orgraph.core.progress import Progress
 from orgraph.core.settings import load_settings
 from orgraph.gnn.baselines import FrequencyPrior
 from orgraph.gnn.dataset import EgoExORSceneGraphs
+from orgraph.gnn.ddp import Ddp
 from orgraph.gnn.evaluation import evaluate
 from orgraph.gnn.export import read_manifest
 from orgraph.gnn.graphs import N_LABELS
@@ -31,15 +28,14 @@ from orgraph.gnn.inference import history_features, predict_prior, predict_probs
 from orgraph.gnn.network import SceneGraphNet, class_weights
 from orgraph.gnn.packed import PackedSplit
 from orgraph.gnn.run_files import (
-    CHECKPOINT,
-    MODELS,
-    TrainConfig,
     append_metrics,
     atomic_save,
     truncate_metrics,
     write_card,
     write_config,
 )
+from orgraph.gnn.run_layout import CHECKPOINT, MODELS
+from orgraph.gnn.train_config import TrainConfig
 
 MODEL_NAMES = ("gnn", "mlp")
 
@@ -86,14 +82,6 @@ def score(packed: PackedSplit, labels: torch.Tensor, truth: dict) -> float:
     return float(f1 or 0.0)
 
 
-def _dist() -> tuple[int, int]:
-    """(rank, world size); starts the gloo process group under torchrun."""
-    world = int(os.environ.get("WORLD_SIZE", "1"))
-    if world > 1 and not dist.is_initialized():
-        dist.init_process_group("gloo")
-    return (dist.get_rank() if world > 1 else 0), world
-
-
 def _noisy_history(
     hist: torch.Tensor, p_drop: float, noise: float, gen: torch.Generator
 ) -> torch.Tensor:
@@ -112,11 +100,12 @@ def _noisy_history(
 class _Trainer:
     """One model's optimiser, loss and own-prediction cache over the training split."""
 
-    def __init__(self, name: str, cfg: TrainConfig, train: PackedSplit, world: int) -> None:
+    def __init__(self, name: str, cfg: TrainConfig, train: PackedSplit, ddp: Ddp) -> None:
         torch.manual_seed(cfg.seed)
         self.name = name
         self.net = build_model(cfg, name)
-        self.model: nn.Module = DistributedDataParallel(self.net) if world > 1 else self.net
+        self.ddp = ddp
+        self.model: nn.Module = ddp.wrap(self.net)
         self.opt = torch.optim.AdamW(
             self.net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay
         )
@@ -127,6 +116,7 @@ class _Trainer:
         self.best_state = {k: v.clone() for k, v in self.net.state_dict().items()}
 
     def state(self) -> dict:
+        """Everything a checkpoint needs to resume this model."""
         return {
             "net": self.net.state_dict(),
             "opt": self.opt.state_dict(),
@@ -137,10 +127,19 @@ class _Trainer:
         }
 
     def restore(self, s: dict) -> None:
+        """Continue from a checkpoint's state()."""
         self.net.load_state_dict(s["net"])
         self.opt.load_state_dict(s["opt"])
         self.sched.load_state_dict(s["sched"])
         self.cache, self.best_f1, self.best_state = s["cache"], s["best_f1"], s["best_state"]
+
+    def validate(self, val: PackedSplit, truth: dict, passes: int) -> float:
+        """Validation macro F1 of the network as it is now; keeps the best weights so far."""
+        f1 = score(val, predict_probs(self.net, val, passes).argmax(-1), truth)
+        if f1 > self.best_f1:
+            self.best_f1 = f1
+            self.best_state = {k: v.clone() for k, v in self.net.state_dict().items()}
+        return f1
 
     def epoch(
         self,
@@ -148,9 +147,8 @@ class _Trainer:
         batches: list[torch.Tensor],
         cfg: TrainConfig,
         gen: torch.Generator,
-        world: int,
-        bar: tqdm,
     ) -> float:
+        """Train one pass over this rank's batches; returns the mean loss per graph."""
         self.model.train()
         new = torch.zeros(packed.num_pairs, N_LABELS)
         total, count = 0.0, 0
@@ -166,113 +164,157 @@ class _Trainer:
             new[b.edge_gid] = torch.softmax(logits.detach(), -1)
             total += float(loss.detach()) * len(chunk)
             count += len(chunk)
-            bar.update(len(chunk))
-        if world > 1:
-            dist.all_reduce(new)  # each pair was filled by exactly one rank
+        self.ddp.sum_over_ranks(new)  # each pair was filled by exactly one rank
         self.cache = new
         self.sched.step()
         return total / max(count, 1)
 
 
-def _batches(n: int, cfg: TrainConfig, epoch: int, rank: int, world: int) -> list[torch.Tensor]:
+@dataclass
+class _Data:
+    """The export's training and validation splits, packed, with what validation compares to."""
+
+    manifest: dict
+    train: PackedSplit
+    val: PackedSplit
+    val_truth: dict
+    prior: FrequencyPrior
+    prior_f1: float
+
+
+def _batches(n: int, cfg: TrainConfig, epoch: int, ddp: Ddp) -> list[torch.Tensor]:
     """This rank's shuffled graph-id batches; every rank gets the same number."""
     g = torch.Generator().manual_seed(cfg.seed * 1000 + epoch)
-    perm = torch.randperm(n, generator=g)
-    perm = perm[: n - n % world] if world > 1 else perm
-    return list(perm[rank::world].split(cfg.batch_graphs))
+    return list(ddp.shard(torch.randperm(n, generator=g)).split(cfg.batch_graphs))
 
 
-def train(cfg: TrainConfig, run: Path, *, resume: bool = False, progress: bool = True) -> dict:
-    """Train in `run`; returns the best validation macro F1 of each model and the prior."""
-    cfg.check()
-    torch.set_num_threads(load_settings().threads)  # ORGRAPH_THREADS
-    rank, world = _dist()
-    cfg.world_size = world
-    run = Path(run)
-    ckpt_path = run / CHECKPOINT
-    if rank == 0:
-        if ckpt_path.exists() and not resume:
-            raise ConfigError(f"{run} already holds a run; pass --resume or choose another --out")
-        run.mkdir(parents=True, exist_ok=True)
+def _use_threads() -> None:
+    """Torch's CPU threads from Settings (ORGRAPH_THREADS)."""
+    torch.set_num_threads(load_settings().threads)
+
+
+def _claim_run_dir(run: Path, resume: bool) -> None:
+    """Create the run directory; ConfigError when it holds a run already and we do not resume."""
+    if (run / CHECKPOINT).exists() and not resume:
+        raise ConfigError(f"{run} already holds a run; pass --resume or choose another --out")
+    run.mkdir(parents=True, exist_ok=True)
+
+
+def _read_data(cfg: TrainConfig, ddp: Ddp) -> _Data:
+    """Both splits of the export and the frequency prior's validation score."""
     manifest = read_manifest(Path(cfg.data))
-    if world > 1 and rank != 0:
-        dist.barrier()  # rank 0 processes the dataset first; the others then only load it
-    train_ds = EgoExORSceneGraphs(cfg.data, "train")
-    val_ds = EgoExORSceneGraphs(cfg.data, "validation")
-    if world > 1 and rank == 0:
-        dist.barrier()
+    with ddp.main_first():  # rank 0 processes the dataset first; the others then only load it
+        train_ds = EgoExORSceneGraphs(cfg.data, "train")
+        val_ds = EgoExORSceneGraphs(cfg.data, "validation")
     if len(train_ds) == 0 or len(val_ds) == 0:
         raise ConfigError(f"{cfg.data}: the export needs train and validation graphs")
     train_p, val_p = PackedSplit(train_ds), PackedSplit(val_ds)
     prior = FrequencyPrior().fit(train_ds)
     val_truth = truth_of(val_p)
     prior_f1 = score(val_p, predict_prior(prior, val_p), val_truth)
-    trainers = {name: _Trainer(name, cfg, train_p, world) for name in MODEL_NAMES}
-    start = 0
-    if resume and ckpt_path.exists():
-        ckpt = torch.load(ckpt_path, weights_only=False)
-        if ckpt["fingerprint"] != manifest["fingerprint"]:
-            raise ConfigError(f"{run}: checkpoint was trained on another export; start afresh")
-        for name, t in trainers.items():
-            t.restore(ckpt[name])
-        start = ckpt["epoch"] + 1
-    if rank == 0:
-        write_config(run, cfg, {"fingerprint": manifest["fingerprint"]})
-        truncate_metrics(run, start)
-    gen = torch.Generator().manual_seed(cfg.seed + 17 * rank)
-    per_epoch = sum(len(c) for c in _batches(len(train_p), cfg, 0, rank, world))
-    bar = tqdm(
-        total=(cfg.epochs - start) * per_epoch * len(trainers),
-        desc="training",
-        unit="frame",
-        disable=not progress or rank != 0,
-        file=sys.stderr,
+    return _Data(manifest, train_p, val_p, val_truth, prior, prior_f1)
+
+
+def _resume_from(run: Path, trainers: dict[str, _Trainer], fingerprint: str) -> int:
+    """Restore the run's checkpoint into `trainers`; the first epoch still to train."""
+    ckpt = torch.load(run / CHECKPOINT, weights_only=False)
+    if ckpt["fingerprint"] != fingerprint:
+        raise ConfigError(f"{run}: checkpoint was trained on another export; start afresh")
+    for name, t in trainers.items():
+        t.restore(ckpt[name])
+    return ckpt["epoch"] + 1
+
+
+def _train_epoch(
+    epoch: int,
+    trainers: dict[str, _Trainer],
+    data: _Data,
+    cfg: TrainConfig,
+    gen: torch.Generator,
+    ddp: Ddp,
+) -> dict:
+    """Train every model one epoch, then validate each; the epoch's metrics row."""
+    t0 = time.perf_counter()
+    row: dict = {"epoch": epoch, "val_f1_prior": data.prior_f1}
+    batches = _batches(len(data.train), cfg, epoch, ddp)
+    for name, t in trainers.items():
+        row[f"loss_{name}"] = t.epoch(data.train, batches, cfg, gen)
+    train_seconds = time.perf_counter() - t0
+    for name, t in trainers.items():
+        row[f"val_f1_{name}"] = t.validate(data.val, data.val_truth, cfg.passes)
+    frames = sum(len(c) for c in batches)
+    row["train_frames_per_s"] = frames * ddp.world * len(trainers) / train_seconds
+    row["seconds"] = time.perf_counter() - t0
+    return row
+
+
+def epoch_summary(row: dict) -> str:
+    """One plain line about a finished epoch: loss, validation F1 and time."""
+    return (
+        f"epoch {row['epoch']}: loss gnn {row['loss_gnn']:.4f} mlp {row['loss_mlp']:.4f}, "
+        f"val F1 gnn {row['val_f1_gnn']:.3f} mlp {row['val_f1_mlp']:.3f}, "
+        f"{row['seconds']:.1f} s"
     )
-    try:
+
+
+def _save_epoch(run: Path, row: dict, data: _Data, trainers: dict[str, _Trainer]) -> None:
+    """Append the epoch's metrics and replace the checkpoint."""
+    append_metrics(run, row)
+    state = {n: t.state() for n, t in trainers.items()}
+    atomic_save(
+        {"epoch": row["epoch"], "fingerprint": data.manifest["fingerprint"], **state},
+        run / CHECKPOINT,
+    )
+
+
+def _save_models(
+    run: Path, cfg: TrainConfig, data: _Data, trainers: dict[str, _Trainer], best: dict
+) -> None:
+    """The run's final models.pt (each model's best weights, the prior) and MODEL_CARD.md."""
+    atomic_save(
+        {
+            "config": asdict(cfg),
+            "fingerprint": data.manifest["fingerprint"],
+            "gnn": trainers["gnn"].best_state,
+            "mlp": trainers["mlp"].best_state,
+            "prior": data.prior.state_dict(),
+            "val_f1": best,
+        },
+        run / MODELS,
+    )
+    write_card(run, cfg, data.manifest, best)
+
+
+def train(cfg: TrainConfig, run: Path, *, resume: bool = False, progress: bool = True) -> dict:
+    """Train in `run`; returns the best validation macro F1 of each model and the prior.
+
+    Progress counts epochs: a bar on a terminal, else one line per finished epoch
+    (epoch_summary); only rank 0 shows it and writes the run directory.
+    """
+    cfg.check()
+    _use_threads()
+    ddp = Ddp.start()
+    cfg.world_size = ddp.world
+    run = Path(run)
+    if ddp.is_main:
+        _claim_run_dir(run, resume)
+    data = _read_data(cfg, ddp)
+    trainers = {name: _Trainer(name, cfg, data.train, ddp) for name in MODEL_NAMES}
+    fingerprint = data.manifest["fingerprint"]
+    resuming = resume and (run / CHECKPOINT).exists()
+    start = _resume_from(run, trainers, fingerprint) if resuming else 0
+    if ddp.is_main:
+        write_config(run, cfg, {"fingerprint": fingerprint})
+        truncate_metrics(run, start)
+    gen = torch.Generator().manual_seed(cfg.seed + 17 * ddp.rank)
+    with Progress(cfg.epochs - start, "training", "epoch", enabled=progress and ddp.is_main) as bar:
         for epoch in range(start, cfg.epochs):
-            t0 = time.perf_counter()
-            row: dict = {"epoch": epoch, "val_f1_prior": prior_f1}
-            batches = _batches(len(train_p), cfg, epoch, rank, world)
-            for name, t in trainers.items():
-                row[f"loss_{name}"] = t.epoch(train_p, batches, cfg, gen, world, bar)
-            train_seconds = time.perf_counter() - t0
-            for name, t in trainers.items():
-                probs = predict_probs(t.net, val_p, cfg.passes)
-                f1 = score(val_p, probs.argmax(-1), val_truth)
-                row[f"val_f1_{name}"] = f1
-                if f1 > t.best_f1:
-                    t.best_f1 = f1
-                    t.best_state = {k: v.clone() for k, v in t.net.state_dict().items()}
-            row["train_frames_per_s"] = per_epoch * world * len(trainers) / train_seconds
-            row["seconds"] = time.perf_counter() - t0
-            bar.set_postfix_str(f"val F1 gnn {row['val_f1_gnn']:.3f} mlp {row['val_f1_mlp']:.3f}")
-            if rank == 0:
-                append_metrics(run, row)
-                atomic_save(
-                    {
-                        "epoch": epoch,
-                        "fingerprint": manifest["fingerprint"],
-                        **{n: t.state() for n, t in trainers.items()},
-                    },
-                    ckpt_path,
-                )
-    finally:
-        bar.close()
-    best = {"gnn": trainers["gnn"].best_f1, "mlp": trainers["mlp"].best_f1, "prior": prior_f1}
-    if rank == 0:
-        atomic_save(
-            {
-                "config": asdict(cfg),
-                "fingerprint": manifest["fingerprint"],
-                "gnn": trainers["gnn"].best_state,
-                "mlp": trainers["mlp"].best_state,
-                "prior": prior.state_dict(),
-                "val_f1": best,
-            },
-            run / MODELS,
-        )
-        write_card(run, cfg, manifest, best)
-    if world > 1:
-        dist.barrier()
-        dist.destroy_process_group()
+            row = _train_epoch(epoch, trainers, data, cfg, gen, ddp)
+            bar.update(1, epoch_summary(row))
+            if ddp.is_main:
+                _save_epoch(run, row, data, trainers)
+    best = {"gnn": trainers["gnn"].best_f1, "mlp": trainers["mlp"].best_f1, "prior": data.prior_f1}
+    if ddp.is_main:
+        _save_models(run, cfg, data, trainers, best)
+    ddp.finish()
     return best

@@ -17,6 +17,9 @@ import pytest
 from orgraph.core import neo4j_server
 from orgraph.core.settings import local_neo4j_password
 
+pytest_plugins = ("tests.support.stores", "tests.support.browser")
+"""Fixtures every folder shares: a fresh store per backend, Chromium and a served dashboard."""
+
 
 def in_ci() -> bool:
     """Whether we run under CI, where missing tools must fail rather than skip."""

@@ -30,8 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     require_extra("train", "gnn")
-    from orgraph.gnn.run_files import TrainConfig
     from orgraph.gnn.train import train
+    from orgraph.gnn.train_config import TrainConfig
 
     cfg = TrainConfig(
         data=str(args.data),

@@ -7,6 +7,7 @@ and the frame viewer's prediction comparison read what `orgraph train/evaluate` 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 from orgraph.core.settings import Settings
 from orgraph.core.store import open_store
 from orgraph.loader.load import LoadOptions, load
-from tests.support.stores import neo4j_settings  # noqa: F401
+from tests.support.browser import serve
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 RUN_NAME = "gnn"
@@ -50,8 +51,8 @@ def train_and_write_back(settings: Settings, work: Path) -> Path:
 
     from orgraph.gnn.evaluate_run import compare
     from orgraph.gnn.export import export
-    from orgraph.gnn.run_files import TrainConfig
     from orgraph.gnn.train import train
+    from orgraph.gnn.train_config import TrainConfig
     from orgraph.gnn.writeback import write_predictions
 
     torch.set_num_threads(1)
@@ -86,4 +87,24 @@ def small_h5(tmp_path_factory: pytest.TempPathFactory):
 
     return generate(
         tmp_path_factory.mktemp("small") / "h5", scale="small", seed=0, merged=False, progress=False
+    )
+
+
+@pytest.fixture(scope="module")
+def embedded_url(loaded: Loaded) -> Iterator[str]:
+    yield from serve(
+        ["--backend", "embedded", "--db", str(loaded.settings.db), "--runs", str(loaded.runs)], {}
+    )
+
+
+@pytest.fixture
+def neo4j_url(neo4j_settings: Settings, tmp_path: Path, loaded: Loaded) -> Iterator[str]:
+    synth = generate_tiny(tmp_path / "h5")
+    load_into(neo4j_settings, synth)
+    env = {
+        "NEO4J_USER": neo4j_settings.neo4j_user,
+        "NEO4J_PASSWORD": neo4j_settings.neo4j_password.reveal(),
+    }
+    yield from serve(
+        ["--backend", "neo4j", "--uri", neo4j_settings.neo4j_uri, "--runs", str(loaded.runs)], env
     )

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from tests.dashboard.conftest import Loaded
-from tests.dashboard.test_browser import ARTIFACTS, CHROMIUM_ARGS, chromium, serve  # noqa: F401
 from tests.dashboard.test_console_page import SLOW
+from tests.support.browser import ARTIFACTS, CHROMIUM_ARGS, serve
 
 pytestmark = pytest.mark.browser
 TIMEOUT_S = 4

@@ -21,7 +21,7 @@ import pytest
 from orgraph.core.settings import Settings
 from orgraph.core.store import open_store
 from orgraph.queries.stats import graph_summary
-from tests.dashboard.test_browser import CHROMIUM_ARGS, chromium, served_process  # noqa: F401
+from tests.support.browser import CHROMIUM_ARGS, served_process
 from tests.support.loads import cli_load
 
 pytestmark = pytest.mark.browser

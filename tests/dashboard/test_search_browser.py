@@ -12,13 +12,7 @@ from orgraph.core.settings import Settings
 from orgraph.core.store import open_store
 from orgraph.dashboard.moment_links import frame_url
 from orgraph.queries.patterns import find
-from tests.dashboard.test_browser import (  # noqa: F401  (fixtures)
-    ARTIFACTS,
-    CHROMIUM_ARGS,
-    chromium,
-    embedded_url,
-    neo4j_url,
-)
+from tests.support.browser import ARTIFACTS, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 

@@ -10,8 +10,7 @@ import torch
 
 from orgraph.core.settings import Settings
 from orgraph.core.store import open_store
-from orgraph.loader.load import LoadOptions, load
-from tests.support.stores import neo4j_settings, store_settings, writable_store  # noqa: F401
+from tests.support.stores import load_generated
 
 torch.set_num_threads(1)
 
@@ -29,13 +28,7 @@ def tiny_synth(tmp_path_factory: pytest.TempPathFactory):
 def tiny_db(tmp_path_factory: pytest.TempPathFactory, tiny_synth) -> Settings:
     """The tiny dataset loaded into a real embedded store (do not modify: copy it first)."""
     settings = Settings(backend="embedded", db=tmp_path_factory.mktemp("gnn_db") / "db")
-    with open_store(settings, read_only=False) as store:
-        load(
-            store,
-            LoadOptions(tuple(tiny_synth.files), tiny_synth.splits),
-            progress=False,
-            workers=1,
-        )
+    load_generated(settings, tiny_synth)
     return settings
 
 
@@ -59,7 +52,7 @@ def tiny_export(tmp_path_factory: pytest.TempPathFactory, tiny_db: Settings) -> 
 
 def small_config(data: Path, epochs: int = 2):
     """A fast training configuration for tests."""
-    from orgraph.gnn.run_files import TrainConfig
+    from orgraph.gnn.train_config import TrainConfig
 
     return TrainConfig(data=str(data), epochs=epochs, hidden=16, heads=2, batch_graphs=8)
 

@@ -14,7 +14,8 @@ import pytest
 import torch
 
 from orgraph.core.errors import ConfigError
-from orgraph.gnn.run_files import CHECKPOINT, METRICS, MODELS, load_models
+from orgraph.gnn.run_files import load_models
+from orgraph.gnn.run_layout import CHECKPOINT, METRICS, MODELS
 from orgraph.gnn.train import train
 from tests.gnn.conftest import small_config
 
@@ -42,6 +43,22 @@ def test_resume_continues_and_refuses_to_overwrite(tiny_export: Path, tmp_path: 
     train(small_config(tiny_export, epochs=2), run, resume=True, progress=False)
     assert [r["epoch"] for r in _metrics(run)] == [0, 1]
     assert torch.load(run / CHECKPOINT, weights_only=False)["epoch"] == 1
+
+
+def test_log_gets_one_plain_line_per_epoch(
+    tiny_export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not on a terminal, progress is a short line per finished epoch, never a redrawn bar."""
+    train(small_config(tiny_export, epochs=2), tmp_path / "run", progress=True)
+    lines = capsys.readouterr().err.splitlines()
+    rows = _metrics(tmp_path / "run")
+    assert len(lines) == len(rows) + 1, lines
+    for i, (line, row) in enumerate(zip(lines[:-1], rows, strict=True)):
+        assert line.startswith(f"training: {i + 1}/2 epoch (epoch {row['epoch']}: "), line
+        assert f"loss gnn {row['loss_gnn']:.4f} mlp {row['loss_mlp']:.4f}" in line
+        assert f"val F1 gnn {row['val_f1_gnn']:.3f} mlp {row['val_f1_mlp']:.3f}" in line
+        assert line.endswith(f", {row['seconds']:.1f} s)"), line
+    assert lines[-1].startswith("training: 2/2 epoch in ") and lines[-1].endswith(" s")
 
 
 def test_seeded_runs_are_reproducible(tiny_export: Path, tmp_path: Path) -> None:

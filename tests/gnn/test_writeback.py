@@ -7,22 +7,12 @@ from orgraph.core.store import open_store
 from orgraph.gnn.evaluate_run import run_predictions
 from orgraph.gnn.store_read import read_split_truth, read_takes
 from orgraph.gnn.writeback import write_predictions
-from orgraph.loader.load import LoadOptions, load
 from orgraph.queries.catalog import run_query
-
-
-def _load(settings: Settings, tiny_synth) -> None:
-    with open_store(settings, read_only=False) as store:
-        load(
-            store,
-            LoadOptions(tuple(tiny_synth.files), tiny_synth.splits),
-            progress=False,
-            workers=1,
-        )
+from tests.support.stores import load_generated
 
 
 def test_truth_written_as_predictions_agrees_fully(store_settings: Settings, tiny_synth) -> None:
-    _load(store_settings, tiny_synth)
+    load_generated(store_settings, tiny_synth)
     with open_store(store_settings) as store:
         truth = read_split_truth(store, "test")
         intervals = store.query("MATCH (i:Interaction) RETURN i.take AS take")

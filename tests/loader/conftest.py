@@ -6,8 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.stores import neo4j_settings, store_settings, writable_store  # noqa: F401
-
 
 @pytest.fixture(scope="session")
 def tiny_dataset(tmp_path_factory: pytest.TempPathFactory):

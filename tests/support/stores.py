@@ -1,18 +1,23 @@
 """Store fixtures shared by every test folder: one fresh store per backend.
 
-Import the fixtures into a conftest.py (`from tests.support.stores import store_settings`)
-to run a test on the embedded engine and on the real Neo4j server.
+Loaded for every test folder through `pytest_plugins` in tests/conftest.py, so a test can
+run on the embedded engine and on the real Neo4j server.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from orgraph.core.settings import Secret, Settings
 from orgraph.core.store import GraphStore, open_store
+from orgraph.loader.load import LoadOptions, load
+
+if TYPE_CHECKING:
+    from orgraph.loader.synth import SynthResult
 
 
 def make_settings(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
@@ -54,3 +59,9 @@ def neo4j_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[S
     settings = make_settings("neo4j", request, tmp_path)
     wipe(settings)
     yield settings
+
+
+def load_generated(settings: Settings, dataset: SynthResult) -> None:
+    """Load a generated dataset (its files and splits) into the store, in this process."""
+    with open_store(settings, read_only=False) as store:
+        load(store, LoadOptions(tuple(dataset.files), dataset.splits), progress=False, workers=1)

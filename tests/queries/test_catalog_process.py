@@ -18,7 +18,7 @@ from orgraph.queries.eventlog import (
     event_log,
     write_event_log,
 )
-from tests.queries import compare, compare_b
+from tests.queries import compare, compare_process
 from tests.queries.reference import Reference, role_events
 
 EDGE = "MISS/9/1"
@@ -33,16 +33,16 @@ def run(store: GraphStore, name: str, **params: object) -> pd.DataFrame:
 @pytest.mark.parametrize("max_gap", [45, 0, -1])
 def test_handovers(loaded_store: GraphStore, reference: Reference, max_gap: int) -> None:
     actual = run(loaded_store, "handovers", max_gap=max_gap)
-    expected = compare_b.handovers(reference, max_gap)
+    expected = compare_process.handovers(reference, max_gap)
     if max_gap == 45:
         assert len(expected) > 0  # the tiny workflow hands objects over
     compare.assert_same(actual, expected, sort_by=list(actual.columns[:8]))
 
 
 def test_handovers_filters(loaded_store: GraphStore, reference: Reference) -> None:
-    first = compare_b.handovers(reference, 45).iloc[0]
+    first = compare_process.handovers(reference, 45).iloc[0]
     actual = run(loaded_store, "handovers", object=first["object"], take=first["take"])
-    expected = compare_b.handovers(reference, 45, obj=first["object"], take=first["take"])
+    expected = compare_process.handovers(reference, 45, obj=first["object"], take=first["take"])
     compare.assert_same(actual, expected, sort_by=list(actual.columns[:8]))
     assert run(loaded_store, "handovers", take=EDGE).empty  # one holder per object there
 
@@ -50,14 +50,16 @@ def test_handovers_filters(loaded_store: GraphStore, reference: Reference) -> No
 @pytest.mark.parametrize("window", [30, 0])
 def test_allen_concurrency(loaded_store: GraphStore, reference: Reference, window: int) -> None:
     actual = run(loaded_store, "allen_concurrency", before_window=window)
-    expected = compare_b.allen(reference, window)
+    expected = compare_process.allen(reference, window)
     compare.assert_same(actual, expected, sort_by=list(actual.columns[:5]))
     assert {"overlaps", "during", "meets"} <= set(actual["relation"])
 
 
 def test_allen_edge_take(loaded_store: GraphStore, reference: Reference) -> None:
     actual = run(loaded_store, "allen_concurrency", take=EDGE)
-    compare.assert_same(actual, compare_b.allen(reference, 30, EDGE), list(actual.columns[:5]))
+    compare.assert_same(
+        actual, compare_process.allen(reference, 30, EDGE), list(actual.columns[:5])
+    )
     rows = set(
         actual[["x_role", "x_action", "relation", "y_role", "y_action"]].itertuples(
             index=False, name=None
@@ -77,14 +79,14 @@ def test_allen_edge_take(loaded_store: GraphStore, reference: Reference) -> None
 @pytest.mark.parametrize("min_support", [0.05, 0.3])
 def test_cooccurrence(loaded_store: GraphStore, reference: Reference, min_support: float) -> None:
     actual = run(loaded_store, "cooccurrence", min_support=min_support)
-    expected = compare_b.cooccurrence(reference, min_support)
+    expected = compare_process.cooccurrence(reference, min_support)
     assert len(expected) > 0
     compare.assert_same(actual, expected, sort_by=["triplet_a", "triplet_b"])
 
 
 def test_cooccurrence_edge_take(loaded_store: GraphStore, reference: Reference) -> None:
     actual = run(loaded_store, "cooccurrence", min_support=0.0, take=EDGE)
-    expected = compare_b.cooccurrence(reference, 0.0, EDGE)
+    expected = compare_process.cooccurrence(reference, 0.0, EDGE)
     compare.assert_same(actual, expected, sort_by=["triplet_a", "triplet_b"])
     assert set(actual["annotated_frames"]) == {9}  # 2, 9, 10 unannotated; empty 5 counts
     assert run(loaded_store, "cooccurrence", min_support=0.0, take=EMPTY).empty
@@ -93,7 +95,7 @@ def test_cooccurrence_edge_take(loaded_store: GraphStore, reference: Reference) 
 @pytest.mark.parametrize("exclude", [(), ("closeto", "looking")])
 def test_role_workload(loaded_store: GraphStore, reference: Reference, exclude: tuple) -> None:
     actual = run(loaded_store, "role_workload", exclude_relations=",".join(exclude))
-    expected = compare_b.workload(reference, exclude)
+    expected = compare_process.workload(reference, exclude)
     compare.assert_same(actual, expected, sort_by=["take", "role"])
     edge = actual[actual["take"] == EDGE].set_index("role")
     assert edge.loc["circulator", "busy_frames"] == 0  # a source, never a subject
@@ -106,18 +108,20 @@ def test_phase_timeline(
     loaded_store: GraphStore, reference: Reference, surgery_type: str | None
 ) -> None:
     per_take = run(loaded_store, "phase_timeline", level="take", surgery_type=surgery_type)
-    expected = compare_b.phase_takes(reference, surgery_type=surgery_type)
+    expected = compare_process.phase_takes(reference, surgery_type=surgery_type)
     assert len(expected) > 0
     compare.assert_same(per_take, expected, sort_by=["take", "action"])
     summary = run(loaded_store, "phase_timeline", surgery_type=surgery_type)
-    compare.assert_same(summary, compare_b.phase_summary(expected), ["surgery_type", "action"])
+    compare.assert_same(
+        summary, compare_process.phase_summary(expected), ["surgery_type", "action"]
+    )
     assert summary["takes"].max() > 1  # std over several takes is exercised
 
 
 def test_phase_timeline_chosen_actions(loaded_store: GraphStore, reference: Reference) -> None:
     actions = ["holding scalpel", "dressing patient"]
     actual = run(loaded_store, "phase_timeline", level="take", actions=actions)
-    expected = compare_b.phase_takes(reference, actions)
+    expected = compare_process.phase_takes(reference, actions)
     compare.assert_same(actual, expected, sort_by=["take", "action"])
     edge = actual[actual["take"] == EDGE].set_index("action")
     assert edge.loc["holding scalpel", ["first_frame", "last_frame"]].tolist() == [0, 7]
@@ -127,7 +131,7 @@ def test_phase_timeline_chosen_actions(loaded_store: GraphStore, reference: Refe
 def test_ego_coverage(loaded_store: GraphStore, reference: Reference, query_units) -> None:
     actual = run(loaded_store, "ego_coverage")
     paths = [p for unit_paths, _ in query_units for p in unit_paths]
-    expected = compare_b.coverage(paths, reference)
+    expected = compare_process.coverage(paths, reference)
     compare.assert_same(actual, expected, sort_by=["take", "role"])
     assert 0 < actual["gaze_share"].mean() < 1
     assert run(loaded_store, "ego_coverage", take=SINGLE)["frames"].tolist() == [1, 1]
@@ -141,7 +145,7 @@ def _pm4py_frame(log: pd.DataFrame) -> pd.DataFrame:
 
 def test_event_log_matches_intervals(loaded_store: GraphStore, reference: Reference) -> None:
     log = event_log(loaded_store)
-    iv = compare_b.role_intervals(reference)
+    iv = compare_process.role_intervals(reference)
     assert len(log) == len(iv)
     assert set(log[CASE]) == set(iv["take"])
     assert set(log[RESOURCE]) == set(iv["subject"])

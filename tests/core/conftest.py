@@ -1,3 +1,0 @@
-"""Store tests run on both backends."""
-
-from tests.support.stores import store_settings, writable_store  # noqa: F401
