@@ -59,14 +59,17 @@ def _short(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
+READ_FAILURES = (OSError, KeyError, RuntimeError, ValueError, TypeError, IndexError, OverflowError)
+"""What h5py and numpy raise on damaged or unexpected data (UnicodeDecodeError is a
+ValueError); an OrgraphError is none of these, so it passes through unchanged."""
+
+
 @contextmanager
 def h5_errors(file: Path, path: str, doing: str = "reading") -> Iterator[None]:
     """Turn low-level HDF5 failures (damaged data, missing objects) into a DataFormatError."""
     try:
         yield
-    except (OSError, KeyError, RuntimeError, ValueError, TypeError) as exc:
-        if isinstance(exc, DataFormatError):
-            raise
+    except READ_FAILURES as exc:
         raise DataFormatError(f"{where(file, path)}: error while {doing} ({_short(exc)})") from None
 
 
@@ -87,9 +90,37 @@ def get_node(parent: h5py.Group, name: str, file: Path, kind: type, expected: st
 
 
 def as_text(value: Any) -> str:
-    """An attribute or field value as str, whether HDF5 stored bytes or str."""
+    """An attribute or field value as str, whether HDF5 stored bytes or str (UnicodeDecodeError
+    for bytes that are not UTF-8: use text_at where a file and path can be named)."""
     if isinstance(value, bytes | np.bytes_):
         return bytes(value).decode("utf-8")
     if isinstance(value, np.ndarray) and value.shape == ():
         return as_text(value[()])
     return str(value)
+
+
+def text_at(value: Any, file: Path | str, path: str, what: str) -> str:
+    """as_text, or a DataFormatError naming file, path and the bytes when they are not UTF-8."""
+    try:
+        return as_text(value)
+    except UnicodeDecodeError:
+        raw = bytes(value[()] if isinstance(value, np.ndarray) else value)
+        raise DataFormatError(
+            f"{where(file, path)}: {what} {raw[:40]!r} is not UTF-8 text (expected a UTF-8 name)"
+        ) from None
+
+
+def int_at(value: Any, file: Path | str, path: str, what: str) -> int:
+    """A whole number stored as an HDF5 integer (or an integral float), or a DataFormatError
+    naming file and path: NaN, text, fractions and arrays of several values are refused."""
+    if isinstance(value, np.ndarray) and value.size == 1:
+        value = value.reshape(-1)[0]
+    if isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_):
+        return int(value)
+    if isinstance(value, float | np.floating) and np.isfinite(value) and float(value).is_integer():
+        return int(value)
+    if isinstance(value, bytes | np.bytes_):
+        shown: Any = bytes(value)[:40]
+    else:
+        shown = value.item() if isinstance(value, np.generic) else value
+    raise DataFormatError(f"{where(file, path)}: {what} {shown!r} is not an integer (expected one)")
