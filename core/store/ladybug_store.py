@@ -119,6 +119,7 @@ class LadybugStore(GraphStore):
             except RuntimeError as exc:
                 raise _friendly(exc, self.db_dir) from None
             self._db, self._conn = self._reader.db, None
+            self._require_graph()
             return
         self._lock: WriterLock | None = None
         self._rows_checkpointed = 0
@@ -133,6 +134,16 @@ class LadybugStore(GraphStore):
         except BaseException:
             self._release_lock()
             raise
+
+    def _require_graph(self) -> None:
+        """A reader of a directory that holds no graph yet (no Take table) says so."""
+        tables = set(self.query("CALL show_tables() RETURN name")["name"])
+        if "Take" not in tables:
+            self.close()
+            raise StoreError(
+                f"nothing is loaded in {self.db_dir} yet (it holds no graph): load one with "
+                f"`orgraph load FILE.h5 --db {self.db_dir}`"
+            )
 
     def _open_engine(self, path: Path) -> None:
         """Open the engine on a database file (ours, or the copy of a replacement)."""
