@@ -6,7 +6,9 @@ no raw h5py/OSError traceback reaches the user.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,25 @@ import h5py
 import numpy as np
 
 from orgraph.core.errors import DataFormatError
+
+HDF5_LOCK = threading.RLock()
+"""Serialises every HDF5 access of loader/ (the reader, the annotation fast path and the
+media readers): one thread at a time in the whole process, for every file. h5py crashed
+when two threads of one process read at once, and the HDF5 library keeps global state
+(it is not built thread-safe), so per-thread file handles would not be enough; reads
+are short hyperslabs, so waiting is cheap. Re-entrant: a serialised method may call
+another."""
+
+
+def serialised(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Run `fn` holding HDF5_LOCK (for methods that touch an HDF5 file; not generators)."""
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with HDF5_LOCK:
+            return fn(*args, **kwargs)
+
+    return run
 
 
 def where(file: Path | str, path: str) -> str:

@@ -2,6 +2,8 @@
 
 Opening reads only metadata (vocabulary, take groups, sources, splits). Annotations
 come through the low-level fast path (loader.h5_annotations); media stays lazy.
+Thread safety: serialised. Every method that touches HDF5 holds loader.h5_util.HDF5_LOCK,
+so one reader (and its TakeMedia) may be shared by threads.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from orgraph.loader.h5_annotations import NameLookup, read_take_annotations
 from orgraph.loader.h5_checks import require_sound, take_problems
 from orgraph.loader.h5_splits import assign_splits, read_split_rows
 from orgraph.loader.h5_takes import find_takes
-from orgraph.loader.h5_util import h5_errors, open_h5
+from orgraph.loader.h5_util import h5_errors, open_h5, serialised
 from orgraph.loader.h5_vocabulary import (
     RawVocabulary,
     canonical_mapping,
@@ -62,6 +64,7 @@ class UnknownReport:
 class EgoExOR:
     """An open EgoExOR dataset: takes, vocabularies, annotations and lazy media."""
 
+    @serialised
     def __init__(
         self, paths: Sequence[Path | str], splits: Path | str | None = None, lenient: bool = False
     ) -> None:
@@ -139,6 +142,7 @@ class EgoExOR:
     ) -> None:
         self.close()
 
+    @serialised
     def close(self) -> None:
         """Close every HDF5 file opened by this reader."""
         for h5 in self._files.values():
@@ -162,6 +166,7 @@ class EgoExOR:
             raise DataFormatError(f"{take.file}: reader is closed or does not hold this file")
         return self._files[take.file]
 
+    @serialised
     def read_annotations(self, take: str | TakeInfo) -> TakeAnnotations:
         """All annotations of one take, columnar, as canonical vocabulary indices."""
         info = self.take(take)
@@ -181,23 +186,27 @@ class EgoExOR:
         """Totals of triplets skipped in lenient mode so far (str() gives one line)."""
         return self._report
 
+    @serialised
     def take_problems(self, take: str | TakeInfo) -> list[str]:
         """Shape problems of a take's per-frame arrays (inspect warns, load refuses)."""
         info = self.take(take)
         with h5_errors(info.file, info.group, "checking shapes"):
             return take_problems(self._h5(info), info)
 
+    @serialised
     def require_sound(self, take: str | TakeInfo) -> None:
         """DataFormatError naming the first shape problem of a take, if it has any."""
         info = self.take(take)
         with h5_errors(info.file, info.group, "checking shapes"):
             require_sound(self._h5(info), info)
 
+    @serialised
     def media(self, take: str | TakeInfo) -> TakeMedia:
         """Lazy media access for one take (rgb, gaze, gaze_depth, hands per frame)."""
         info = self.take(take)
         return TakeMedia(self._h5(info), info)
 
+    @serialised
     def signal_validity(self, take: str | TakeInfo) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """Role -> (gaze_valid, hands_valid) bool[F] arrays of one take; never reads rgb."""
         info = self.take(take)
