@@ -90,9 +90,11 @@ def _read_rows(file: Path, ann: h5py.Group, names: list[bytes]) -> tuple[np.ndar
         for k, name in enumerate(names):
             try:
                 dsid = h5py.h5d.open(gid, name + _REL)
-            except KeyError:
+            except KeyError as exc:
+                why = _first_line(exc)
+                what = "missing" if "doesn't exist" in why else f"cannot be opened ({why})"
                 raise DataFormatError(
-                    f"{where(file, f'{ann.name}/{name.decode()}/rel_annotations')}: missing "
+                    f"{where(file, f'{ann.name}/{name.decode()}/rel_annotations')}: {what} "
                     "(expected an [n, 3] string dataset)"
                 ) from None
             except RuntimeError as exc:  # a soft-link loop or a link that cannot be followed
