@@ -110,7 +110,7 @@ class LadybugStore(GraphStore):
         self._reader: ReadOnlyDatabase | None = None
         if read_only and not self.path.exists():
             raise StoreError(
-                f"no graph at {self.db_dir}: load one with "
+                f"nothing is loaded in {self.db_dir} yet (no graph there): load one with "
                 f"`orgraph load FILE.h5 --db {self.db_dir}`"
             )
         if read_only:  # shared by threads, page cache capped (see ladybug_reader)
@@ -136,13 +136,16 @@ class LadybugStore(GraphStore):
             raise
 
     def _require_graph(self) -> None:
-        """A reader of a directory that holds no graph yet (no Take table) says so."""
+        """A reader of a directory that holds no graph yet says so: no tables, or only some
+        of them (a load killed while it created them, before it wrote any take)."""
         tables = set(self.query("CALL show_tables() RETURN name")["name"])
-        if "Take" not in tables:
+        missing = [t.name for t in (*NODES, *RELS) if t.name not in tables]
+        if missing:
             self.close()
             raise StoreError(
-                f"nothing is loaded in {self.db_dir} yet (it holds no graph): load one with "
-                f"`orgraph load FILE.h5 --db {self.db_dir}`"
+                f"nothing is loaded in {self.db_dir} yet (it holds no graph"
+                + (f": table {missing[0]} is missing" if tables else "")
+                + f"): load one with `orgraph load FILE.h5 --db {self.db_dir}`"
             )
 
     def _open_engine(self, path: Path) -> None:
