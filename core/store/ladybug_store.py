@@ -136,10 +136,15 @@ class LadybugStore(GraphStore):
             raise
 
     def _require_graph(self) -> None:
-        """A reader of a directory that holds no graph yet says so: no tables, or only some
-        of them (a load killed while it created them, before it wrote any take)."""
+        """A reader of a directory that holds no graph yet says so: no Take table, or a
+        schema a load was killed while creating (tables missing and no take written yet).
+        A store of an older layout with takes but without a newer table still opens."""
         tables = set(self.query("CALL show_tables() RETURN name")["name"])
         missing = [t.name for t in (*NODES, *RELS) if t.name not in tables]
+        if missing and "Take" in tables:
+            takes = self.query("MATCH (t:Take) RETURN count(t) AS n")["n"].iloc[0]
+            if int(takes) > 0:
+                return
         if missing:
             self.close()
             raise StoreError(

@@ -9,7 +9,7 @@ import pytest
 
 from orgraph.core.errors import StoreError
 from orgraph.core.settings import Settings
-from orgraph.core.store import ladybug_reader, open_store
+from orgraph.core.store import ladybug_reader, ladybug_store, open_store
 from orgraph.core.store.ladybug_replace import WriterLock
 from tests.loader.damage import loaded_store, run_cli, snapshot
 
@@ -33,6 +33,18 @@ def test_readers_of_a_directory_without_a_graph_say_what_loads_it(
         assert code == 1 and len(err) == 1, (argv, err)
         assert "nothing is loaded in" in err[0] and f"orgraph load FILE.h5 --db {db}" in err[0]
         assert "Binder" not in err[0] and "exception" not in err[0].lower()
+
+
+def test_a_schema_half_made_by_a_killed_load_is_nothing_loaded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "db"
+    with open_store(Settings(backend="embedded", db=db), read_only=False) as store:
+        for stmt in ladybug_store._ddl()[:4]:  # killed while creating the tables
+            store.write(stmt)
+    code, err = run_cli(["stats", "--db", str(db)], capsys)
+    assert code == 1 and len(err) == 1 and "nothing is loaded in" in err[0], err
+    assert "is missing" in err[0] and "Binder" not in err[0]
 
 
 def test_stats_of_an_empty_schema_says_nothing_is_loaded(

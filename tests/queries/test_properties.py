@@ -114,7 +114,9 @@ def test_a_write_never_slips_past_the_guard(read: str, write: str, joint: str) -
             check_read_only(text)
 
 
-@pytest.mark.parametrize("text", ["²", "RETURN ² AS x", "RETURN \u0662 AS x", "RETURN 1\u0662 AS x"])
+@pytest.mark.parametrize(
+    "text", ["²", "RETURN ² AS x", "RETURN \u0662 AS x", "RETURN 1\u0662 AS x"]
+)
 def test_digits_of_other_scripts_are_refused_in_one_line(text: str) -> None:
     """Found by Hypothesis: '²' passed str.isdigit but not the number pattern (AssertionError)."""
     with pytest.raises(ConsoleRefused) as err:
