@@ -6,6 +6,7 @@ Shape problems that `load` refuses are warnings in `inspect`, so a user learns b
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import h5py
 import pytest
 
 from orgraph.core.settings import Settings
+from orgraph.loader import load as load_module
 from tests.loader import damage as d
 
 ONE_LINE_CASES: dict[str, tuple[Callable[[h5py.File], None], str, str]] = {
@@ -91,3 +93,20 @@ def test_two_groups_for_one_frame_cannot_disagree(tmp_path: Path, capsys) -> Non
     bad = d.damaged(tmp_path, d.second_group_for_frame)
     code, err = d.run_cli(["inspect", str(bad), "--json"], capsys)
     assert code == 1 and "frame_002" in err[0]
+
+
+def _die(key: str) -> None:
+    """A reader worker that dies as if the HDF5 library had crashed under it."""
+    os._exit(139)
+
+
+def test_a_reader_worker_that_dies_is_one_line(
+    tmp_path: Path, loaded, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings, before = loaded
+    store = d.copy_store(settings, tmp_path / "db")
+    good = d.damaged(tmp_path, lambda f: None)
+    monkeypatch.setattr(load_module, "_build", _die)  # the forked workers inherit it
+    code, err = d.run_cli(_load_argv(good, store.db, "2"), capsys)
+    assert code == 1 and len(err) == 1 and "a reader process died" in err[0], err
+    assert d.snapshot(store) == before
