@@ -39,7 +39,8 @@ def _node(take_group: h5py.Group, name: str, file: object) -> h5py.Dataset | Non
     try:
         node = take_group.get(name)
     except READ_FAILURES as exc:  # e.g. a link to a file that is not there
-        return f"cannot be opened ({str(exc).strip() or type(exc).__name__})"
+        text = str(exc).strip()
+        return f"cannot be opened ({text.splitlines()[0] if text else type(exc).__name__})"
     if node is None or isinstance(node, h5py.Dataset):
         return node
     return f"is a {type(node).__name__} (expected a dataset)"
