@@ -7,6 +7,7 @@ names once per distinct string. It only ever opens <take>/annotations/frame_i.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,9 @@ WIDTH = 64
 """Fixed string width of the read buffer; longer fixed-length names are read the slow way."""
 _BUF_DTYPE = np.dtype(f"S{WIDTH}")
 _REL = b"/rel_annotations"
+FRAME_NAME = re.compile(r"frame_(0|[1-9][0-9]*)", re.ASCII)
+"""A frame group's name: frame_ and the decimal index as written by f"frame_{i}" (ASCII
+digits, no leading zeros), so no two names can mean one frame."""
 
 
 @dataclass
@@ -55,11 +59,13 @@ def _frame_names(file: Path, ann: h5py.Group, take: TakeInfo) -> tuple[np.ndarra
     """Sorted frame indices and their group names (bytes) under <take>/annotations."""
     pairs: list[tuple[int, bytes]] = []
     for name in ann:
-        prefix, _, digits = name.partition("_")
-        if prefix != "frame" or not digits.isdigit():
+        match = FRAME_NAME.fullmatch(name)
+        if match is None:
             raise DataFormatError(
-                f"{where(file, ann.name + '/' + name)}: unexpected member (expected frame_<i>)"
+                f"{where(file, ann.name + '/' + name)}: unexpected member {name!r} (expected "
+                "frame_<i>, i a decimal frame index without leading zeros, e.g. frame_7)"
             )
+        digits = match.group(1)
         idx = int(digits)
         if idx >= take.frames:
             raise DataFormatError(
@@ -84,10 +90,17 @@ def _read_rows(file: Path, ann: h5py.Group, names: list[bytes]) -> tuple[np.ndar
         for k, name in enumerate(names):
             try:
                 dsid = h5py.h5d.open(gid, name + _REL)
-            except KeyError:
+            except KeyError as exc:
+                why = _first_line(exc)
+                what = "missing" if "doesn't exist" in why else f"cannot be opened ({why})"
                 raise DataFormatError(
-                    f"{where(file, f'{ann.name}/{name.decode()}/rel_annotations')}: missing "
+                    f"{where(file, f'{ann.name}/{name.decode()}/rel_annotations')}: {what} "
                     "(expected an [n, 3] string dataset)"
+                ) from None
+            except RuntimeError as exc:  # a soft-link loop or a link that cannot be followed
+                raise DataFormatError(
+                    f"{where(file, f'{ann.name}/{name.decode()}')}: cannot be opened "
+                    f"({_first_line(exc)}; expected a group holding rel_annotations)"
                 ) from None
             shape = dsid.shape
             if shape is None:  # null dataspace: an empty annotation
@@ -115,11 +128,16 @@ def _read_rows(file: Path, ann: h5py.Group, names: list[bytes]) -> tuple[np.ndar
                 dsid.read(all_, all_, buf[off : off + n], mtype)
             counts[k] = n
             off += n
-    except OSError as exc:
+    except (OSError, RuntimeError, ValueError) as exc:
         path = f"{ann.name}/{name.decode()}/rel_annotations"
-        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataFormatError(f"{where(file, path)}: cannot be read ({msg})") from None
+        raise DataFormatError(f"{where(file, path)}: cannot be read ({_first_line(exc)})") from None
     return buf[:off], counts
+
+
+def _first_line(exc: BaseException) -> str:
+    """The first line of an HDF5 error, or the exception's type when it has no text."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _bad(file: Path, ann: h5py.Group, name: bytes, what: str) -> DataFormatError:

@@ -14,7 +14,7 @@ import numpy as np
 
 from orgraph.core.errors import DataFormatError
 from orgraph.core.vocabulary import SPLITS
-from orgraph.loader.h5_util import as_text, h5_errors, where
+from orgraph.loader.h5_util import h5_errors, text_at, where
 from orgraph.loader.takes import TakeInfo
 
 TakeKey = tuple[str, int, int]
@@ -42,31 +42,48 @@ def read_split_rows(file: Path, h5: h5py.File) -> dict[str, dict[TakeKey, int]]:
             )
         with h5_errors(file, path):
             rows = ds[()].reshape(-1)
-        out[name] = _takes_of(rows)
+        out[name] = _takes_of(rows, file, path)
     return out
 
 
-def _takes_of(rows: np.ndarray) -> dict[TakeKey, int]:
+def _takes_of(rows: np.ndarray, file: Path, path: str) -> dict[TakeKey, int]:
     """Distinct (surgery_type, procedure_id, take_id) of split rows with their max frame_id."""
     result: dict[TakeKey, int] = {}
     if rows.size == 0:
         return result
     st_codes, st_inv = np.unique(rows["surgery_type"].astype(object), return_inverse=True)
-    names = [as_text(s) for s in st_codes]
+    names = [text_at(s, file, f"{path}.surgery_type", "surgery_type") for s in st_codes]
     keys = np.stack(
         [
             st_inv.reshape(-1),
-            rows["procedure_id"].astype(np.int64),
-            rows["take_id"].astype(np.int64),
+            _int_column(rows, "procedure_id", file, path),
+            _int_column(rows, "take_id", file, path),
         ],
         axis=1,
     )
     uniq, inv = np.unique(keys, axis=0, return_inverse=True)
     maxf = np.full(len(uniq), -1, dtype=np.int64)
-    np.maximum.at(maxf, inv.reshape(-1), rows["frame_id"].astype(np.int64))
+    np.maximum.at(maxf, inv.reshape(-1), _int_column(rows, "frame_id", file, path))
     for (s, p, t), m in zip(uniq, maxf, strict=True):
         result[(names[s], int(p), int(t))] = int(m)
     return result
+
+
+def _int_column(rows: np.ndarray, name: str, file: Path, path: str) -> np.ndarray:
+    """A field of split rows as int64; a field that is not whole numbers is a DataFormatError."""
+    col = rows[name]
+    if col.dtype.kind in "iu":
+        return col.astype(np.int64)
+    if col.dtype.kind == "f":
+        bad = ~np.isfinite(col) | (col != np.round(col))
+        if not bad.any():
+            return col.astype(np.int64)
+        shown = col[bad][0]
+    else:
+        shown = col.reshape(-1)[0] if col.size else col.dtype
+    raise DataFormatError(
+        f"{where(file, path)}: field {name} holds {shown!r} (expected whole numbers)"
+    )
 
 
 def assign_splits(

@@ -13,7 +13,7 @@ import h5py
 
 from orgraph.core.errors import DataFormatError
 from orgraph.core.vocabulary import RAW_SOURCE_ALIASES
-from orgraph.loader.h5_util import as_text, get_node, h5_errors, where
+from orgraph.loader.h5_util import get_node, h5_errors, int_at, text_at, where
 from orgraph.loader.takes import TakeInfo
 
 TAKE_GROUP_NAMES = ("take", "takes")
@@ -25,7 +25,8 @@ FRAME_COUNT_DATASETS = (
     "eye_gaze_depth/values",
     "frames/rgb",
 )
-"""Per-frame datasets whose axis 0 gives the frame count, cheapest first."""
+"""Per-frame datasets whose axis 0 gives the frame count, cheapest first (frames/rgb may
+be huge or elsewhere); loader.h5_checks compares them all with frames/rgb."""
 
 
 def _int_name(name: str, file: Path, path: str, what: str) -> int:
@@ -46,11 +47,14 @@ def read_sources(file: Path, take: h5py.Group) -> tuple[str, ...]:
         attrs = dict(grp.attrs)
     if "source_count" not in attrs:
         raise DataFormatError(f"{where(file, path)}: attribute source_count missing")
+    count = int_at(attrs["source_count"], file, path, "attribute source_count")
+    if count < 0:
+        raise DataFormatError(f"{where(file, path)}: attribute source_count is {count} (< 0)")
     out = []
-    for i in range(int(attrs["source_count"])):
+    for i in range(count):
         if f"source_{i}" not in attrs:
             raise DataFormatError(f"{where(file, path)}: attribute source_{i} missing")
-        raw = as_text(attrs[f"source_{i}"])
+        raw = text_at(attrs[f"source_{i}"], file, path, f"attribute source_{i}")
         out.append(RAW_SOURCE_ALIASES.get(raw, raw))
     return tuple(out)
 

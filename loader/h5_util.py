@@ -6,7 +6,9 @@ no raw h5py/OSError traceback reaches the user.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,25 @@ import h5py
 import numpy as np
 
 from orgraph.core.errors import DataFormatError
+
+HDF5_LOCK = threading.RLock()
+"""Serialises every HDF5 access of loader/ (the reader, the annotation fast path and the
+media readers): one thread at a time in the whole process, for every file. h5py crashed
+when two threads of one process read at once, and the HDF5 library keeps global state
+(it is not built thread-safe), so per-thread file handles would not be enough; reads
+are short hyperslabs, so waiting is cheap. Re-entrant: a serialised method may call
+another."""
+
+
+def serialised(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Run `fn` holding HDF5_LOCK (for methods that touch an HDF5 file; not generators)."""
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with HDF5_LOCK:
+            return fn(*args, **kwargs)
+
+    return run
 
 
 def where(file: Path | str, path: str) -> str:
@@ -59,14 +80,17 @@ def _short(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
+READ_FAILURES = (OSError, KeyError, RuntimeError, ValueError, TypeError, IndexError, OverflowError)
+"""What h5py and numpy raise on damaged or unexpected data (UnicodeDecodeError is a
+ValueError); an OrgraphError is none of these, so it passes through unchanged."""
+
+
 @contextmanager
 def h5_errors(file: Path, path: str, doing: str = "reading") -> Iterator[None]:
     """Turn low-level HDF5 failures (damaged data, missing objects) into a DataFormatError."""
     try:
         yield
-    except (OSError, KeyError, RuntimeError, ValueError, TypeError) as exc:
-        if isinstance(exc, DataFormatError):
-            raise
+    except READ_FAILURES as exc:
         raise DataFormatError(f"{where(file, path)}: error while {doing} ({_short(exc)})") from None
 
 
@@ -87,9 +111,37 @@ def get_node(parent: h5py.Group, name: str, file: Path, kind: type, expected: st
 
 
 def as_text(value: Any) -> str:
-    """An attribute or field value as str, whether HDF5 stored bytes or str."""
+    """An attribute or field value as str, whether HDF5 stored bytes or str (UnicodeDecodeError
+    for bytes that are not UTF-8: use text_at where a file and path can be named)."""
     if isinstance(value, bytes | np.bytes_):
         return bytes(value).decode("utf-8")
     if isinstance(value, np.ndarray) and value.shape == ():
         return as_text(value[()])
     return str(value)
+
+
+def text_at(value: Any, file: Path | str, path: str, what: str) -> str:
+    """as_text, or a DataFormatError naming file, path and the bytes when they are not UTF-8."""
+    try:
+        return as_text(value)
+    except UnicodeDecodeError:
+        raw = bytes(value[()] if isinstance(value, np.ndarray) else value)
+        raise DataFormatError(
+            f"{where(file, path)}: {what} {raw[:40]!r} is not UTF-8 text (expected a UTF-8 name)"
+        ) from None
+
+
+def int_at(value: Any, file: Path | str, path: str, what: str) -> int:
+    """A whole number stored as an HDF5 integer (or an integral float), or a DataFormatError
+    naming file and path: NaN, text, fractions and arrays of several values are refused."""
+    if isinstance(value, np.ndarray) and value.size == 1:
+        value = value.reshape(-1)[0]
+    if isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_):
+        return int(value)
+    if isinstance(value, float | np.floating) and np.isfinite(value) and float(value).is_integer():
+        return int(value)
+    if isinstance(value, bytes | np.bytes_):
+        shown: Any = bytes(value)[:40]
+    else:
+        shown = value.item() if isinstance(value, np.generic) else value
+    raise DataFormatError(f"{where(file, path)}: {what} {shown!r} is not an integer (expected one)")

@@ -14,7 +14,7 @@ import h5py
 
 from orgraph.core.errors import DataFormatError, UnknownNameError
 from orgraph.core.vocabulary import canonical_entity, canonical_relation
-from orgraph.loader.h5_util import as_text, get_node, h5_errors, where
+from orgraph.loader.h5_util import get_node, h5_errors, int_at, text_at, where
 
 VOCAB_PATH = "/metadata/vocabulary"
 
@@ -44,7 +44,13 @@ def read_pairs(file: Path, h5: h5py.File, kind: str) -> list[tuple[str, int]]:
         )
     with h5_errors(file, path):
         rows = ds[()]
-    return [(as_text(r["name"]), int(r["id"])) for r in rows.reshape(-1)]
+    return [
+        (
+            text_at(r["name"], file, f"{path}[{i}]", "name"),
+            int_at(r["id"], file, f"{path}[{i}]", "id"),
+        )
+        for i, r in enumerate(rows.reshape(-1))
+    ]
 
 
 def read_vocabulary(file: Path, h5: h5py.File) -> RawVocabulary:

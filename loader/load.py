@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from orgraph.core.errors import ConfigError
+from orgraph.core.errors import ConfigError, DataFormatError, OrgraphError
 from orgraph.core.progress import Progress
 from orgraph.core.settings import test_knob
 from orgraph.core.store import GraphStore, TakeGraph
@@ -96,13 +97,23 @@ class TakeRead:
 
 
 def _build(key: str) -> TakeRead:
+    """Read one take in a worker; what fails there reaches the parent as one OrgraphError."""
     assert _worker_reader is not None and _worker_opts is not None
-    return read_one(_worker_reader, key, _worker_opts)
+    try:
+        return read_one(_worker_reader, key, _worker_opts)
+    except OrgraphError:
+        raise
+    except Exception as exc:  # never a _RemoteTraceback as the only message
+        take = _worker_reader.take(key)
+        raise DataFormatError(
+            f"{take.file}:{take.group}: cannot be read ({type(exc).__name__}: {exc})"
+        ) from None
 
 
 def read_one(reader: EgoExOR, key: str, opts: LoadOptions) -> TakeRead:
     """Read and check one take's annotations and signal validity."""
     take = reader.take(key)
+    reader.require_sound(take)
     return TakeRead(
         reader.read_annotations(take), reader.signal_validity(take), fingerprint(take, opts)
     )
@@ -124,9 +135,16 @@ def read_all(
                     bar.update(1, note=key)
         else:
             with worker_pool(workers, _init_worker, (opts,)) as pool:
-                for result in pool.map(_build, keys):
-                    out.append(result)
-                    bar.update(1, note=result.key)
+                try:
+                    for result in pool.map(_build, keys):
+                        out.append(result)
+                        bar.update(1, note=result.key)
+                except BrokenProcessPool:
+                    raise DataFormatError(
+                        f"a reader process died while reading {', '.join(map(str, opts.paths))} "
+                        "(the HDF5 library may have crashed on damaged data; nothing was "
+                        "written: `orgraph inspect` on the files names the damage)"
+                    ) from None
     return out
 
 

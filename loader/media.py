@@ -4,6 +4,7 @@ Rows of gaze and hands carry a global camera_type_id (not the source index);
 it is resolved to the role name here. Nothing is read until asked for, and a read of
 one frame touches only the chunks holding that frame. Audio and the point cloud are
 optional (loader.media_optional): a take without them gives None, not an error.
+Thread safety: serialised, every public method holds loader.h5_util.HDF5_LOCK.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from orgraph.core.vocabulary import (
     gaze_offset_applies,
 )
 from orgraph.loader import media_optional as opt
-from orgraph.loader.h5_util import get_node, h5_errors, where
+from orgraph.loader.h5_util import get_node, h5_errors, serialised, where
 from orgraph.loader.media_optional import AudioInfo, PointCloud
 from orgraph.loader.takes import TakeInfo
 
@@ -34,6 +35,7 @@ HAND_POINTS = 8
 class TakeMedia:
     """Media of one take, read one frame at a time from an open HDF5 file."""
 
+    @serialised
     def __init__(self, h5: h5py.File, take: TakeInfo) -> None:
         self.take = take
         self._h5 = h5
@@ -49,6 +51,7 @@ class TakeMedia:
             self._open[name] = self._lookup(name, expected)
         return self._open[name]
 
+    @serialised
     def dataset(self, name: str, expected: str) -> h5py.Dataset:
         """Public access to a per-frame dataset (e.g. GAZE), for whole-take reads."""
         return self._dataset(name, expected)
@@ -94,6 +97,7 @@ class TakeMedia:
         with h5_errors(self.take.file, ds.name):
             return np.asarray(ds[frame])
 
+    @serialised
     def rgb(self, frame: int, source: str | None = None) -> np.ndarray | dict[str, np.ndarray]:
         """BGR uint8 image [H, W, 3] of one source (canonical name), or all as source -> image."""
         expected = "a [F, n_cams, H, W, 3] uint8 dataset"
@@ -111,6 +115,7 @@ class TakeMedia:
         with h5_errors(self.take.file, ds.name):
             return np.asarray(ds[frame, self.take.sources.index(source)])
 
+    @serialised
     def gaze(self, frame: int, apply_offset: bool = False) -> dict[str, tuple[float, float] | None]:
         """Role -> gaze (x, y) in pixels, or None when invalid; calibration offset on request."""
         rows = self._row(GAZE, frame, "a [F, n_ego, 3] float32 dataset").reshape(-1, 3)
@@ -130,6 +135,7 @@ class TakeMedia:
             out[role] = (float(x), float(y))
         return out
 
+    @serialised
     def gaze_depth(self, frame: int) -> dict[str, float | None]:
         """Role -> gaze depth in metres, or None when unknown (1.0 or NaN in the file).
 
@@ -144,6 +150,7 @@ class TakeMedia:
                 out[role] = None if not np.isfinite(d) or d == 1.0 else float(d)
         return out
 
+    @serialised
     def hands(self, frame: int) -> dict[str, np.ndarray]:
         """Role -> [8, 2] points (wrists, palms, then 4 tips, as in the file); NaN is invalid."""
         rows = self._row(HANDS, frame, "a [F, n_ego, 17] float32 dataset")
@@ -155,6 +162,7 @@ class TakeMedia:
                 out[role] = row[1:].reshape(HAND_POINTS, 2).astype(np.float32)
         return out
 
+    @serialised
     def audio_info(self) -> AudioInfo | None:
         """Sample rate, channels and sizes of the take's audio; None when it has none."""
         if self._audio is False:
@@ -173,6 +181,7 @@ class TakeMedia:
                 )
         return self._audio  # type: ignore[return-value]
 
+    @serialised
     def audio_snippet(self, frame: int) -> np.ndarray | None:
         """[samples, channels] float32 audio window of one frame; None without snippets."""
         if self.audio_info() is None:
@@ -183,6 +192,7 @@ class TakeMedia:
         self._check_frame(snip, frame)
         return opt.read_snippet(self.take.file, snip, frame)
 
+    @serialised
     def waveform_span(self, first: int, last: int) -> tuple[int, int] | None:
         """Waveform samples [a, b) of frames first..last (inclusive); None without a waveform."""
         info = self.audio_info()
@@ -195,6 +205,7 @@ class TakeMedia:
             )
         return opt.sample_span(info, first, last)
 
+    @serialised
     def waveform(self, first: int, last: int) -> np.ndarray | None:
         """[samples, channels] float32 of the waveform from frame `first` through `last`."""
         span = self.waveform_span(first, last)
@@ -204,10 +215,12 @@ class TakeMedia:
         assert wave is not None
         return opt.read_waveform(self.take.file, wave, span)
 
+    @serialised
     def has_point_cloud(self) -> bool:
         """Whether the take stores a point cloud."""
         return self._maybe(opt.COORDINATES, "a [F, P, 3] float32 dataset") is not None
 
+    @serialised
     def point_cloud(self, frame: int) -> PointCloud | None:
         """One frame's merged point cloud (metres, colours 0..1); None when the take has none."""
         coords = self._maybe(opt.COORDINATES, "a [F, P, 3] float32 dataset")

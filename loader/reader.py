@@ -2,6 +2,8 @@
 
 Opening reads only metadata (vocabulary, take groups, sources, splits). Annotations
 come through the low-level fast path (loader.h5_annotations); media stays lazy.
+Thread safety: serialised. Every method that touches HDF5 holds loader.h5_util.HDF5_LOCK,
+so one reader (and its TakeMedia) may be shared by threads.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ import numpy as np
 
 from orgraph.core.errors import DataFormatError, UnknownNameError
 from orgraph.loader.h5_annotations import NameLookup, read_take_annotations
+from orgraph.loader.h5_checks import require_sound, take_problems
 from orgraph.loader.h5_splits import assign_splits, read_split_rows
 from orgraph.loader.h5_takes import find_takes
-from orgraph.loader.h5_util import open_h5
+from orgraph.loader.h5_util import h5_errors, open_h5, serialised
 from orgraph.loader.h5_vocabulary import (
     RawVocabulary,
     canonical_mapping,
@@ -61,6 +64,7 @@ class UnknownReport:
 class EgoExOR:
     """An open EgoExOR dataset: takes, vocabularies, annotations and lazy media."""
 
+    @serialised
     def __init__(
         self, paths: Sequence[Path | str], splits: Path | str | None = None, lenient: bool = False
     ) -> None:
@@ -86,29 +90,15 @@ class EgoExOR:
         takes: dict[tuple[str, int, int], TakeInfo] = {}
         split_source: tuple[Path, dict] | None = None
         for path in self.paths:
-            h5 = self._files[path] = open_h5(path)
-            if "splits" in h5 and "data" not in h5 and "metadata" not in h5:
-                raise DataFormatError(
-                    f"{path}: holds only /splits, no /data: pass it with --splits {path}"
-                )
-            vocab = read_vocabulary(path, h5)
-            for kind, mapping in canonical_mapping(vocab, str(path), self.lenient).items():
-                self.canonical_mapping[kind].update(mapping)
-            merge_vocabulary(self.raw_vocabulary, vocab)
-            for t in find_takes(path, h5):
-                key = (t.surgery_type, t.procedure_id, t.take_id)
-                if key in takes:
-                    raise DataFormatError(
-                        f"{path}:{t.group}: take {t.key} is also in "
-                        f"{takes[key].file}:{takes[key].group} (expected each take once)"
-                    )
-                takes[key] = t
-            if splits is None and split_source is None and "splits" in h5:
-                split_source = (path, read_split_rows(path, h5))
+            with h5_errors(path, "/", "reading metadata"):  # last resort: one line, no traceback
+                self._read_file(path, takes)
+                if splits is None and split_source is None and "splits" in self._files[path]:
+                    split_source = (path, read_split_rows(path, self._files[path]))
         if splits is not None:
             h5 = open_h5(splits)
             try:
-                split_source = (splits, read_split_rows(splits, h5))
+                with h5_errors(splits, "/splits", "reading splits"):
+                    split_source = (splits, read_split_rows(splits, h5))
             finally:
                 h5.close()
             if not split_source[1]:
@@ -121,6 +111,26 @@ class EgoExOR:
         self.takes: list[TakeInfo] = ordered
         self._by_key = {t.key: t for t in ordered}
 
+    def _read_file(self, path: Path, takes: dict[tuple[str, int, int], TakeInfo]) -> None:
+        """Open one file, map its vocabulary and add its takes (each take once overall)."""
+        h5 = self._files[path] = open_h5(path)
+        if "splits" in h5 and "data" not in h5 and "metadata" not in h5:
+            raise DataFormatError(
+                f"{path}: holds only /splits, no /data: pass it with --splits {path}"
+            )
+        vocab = read_vocabulary(path, h5)
+        for kind, mapping in canonical_mapping(vocab, str(path), self.lenient).items():
+            self.canonical_mapping[kind].update(mapping)
+        merge_vocabulary(self.raw_vocabulary, vocab)
+        for t in find_takes(path, h5):
+            key = (t.surgery_type, t.procedure_id, t.take_id)
+            if key in takes:
+                raise DataFormatError(
+                    f"{path}:{t.group}: take {t.key} is also in "
+                    f"{takes[key].file}:{takes[key].group} (expected each take once)"
+                )
+            takes[key] = t
+
     def __enter__(self) -> EgoExOR:
         return self
 
@@ -132,6 +142,7 @@ class EgoExOR:
     ) -> None:
         self.close()
 
+    @serialised
     def close(self) -> None:
         """Close every HDF5 file opened by this reader."""
         for h5 in self._files.values():
@@ -155,10 +166,12 @@ class EgoExOR:
             raise DataFormatError(f"{take.file}: reader is closed or does not hold this file")
         return self._files[take.file]
 
+    @serialised
     def read_annotations(self, take: str | TakeInfo) -> TakeAnnotations:
         """All annotations of one take, columnar, as canonical vocabulary indices."""
         info = self.take(take)
-        ann = read_take_annotations(self._h5(info), info, self.lenient, self._lookup)
+        with h5_errors(info.file, f"{info.group}/annotations", "reading annotations"):
+            ann = read_take_annotations(self._h5(info), info, self.lenient, self._lookup)
         self._report.add(ann)
         return ann
 
@@ -173,12 +186,29 @@ class EgoExOR:
         """Totals of triplets skipped in lenient mode so far (str() gives one line)."""
         return self._report
 
+    @serialised
+    def take_problems(self, take: str | TakeInfo) -> list[str]:
+        """Shape problems of a take's per-frame arrays (inspect warns, load refuses)."""
+        info = self.take(take)
+        with h5_errors(info.file, info.group, "checking shapes"):
+            return take_problems(self._h5(info), info)
+
+    @serialised
+    def require_sound(self, take: str | TakeInfo) -> None:
+        """DataFormatError naming the first shape problem of a take, if it has any."""
+        info = self.take(take)
+        with h5_errors(info.file, info.group, "checking shapes"):
+            require_sound(self._h5(info), info)
+
+    @serialised
     def media(self, take: str | TakeInfo) -> TakeMedia:
         """Lazy media access for one take (rgb, gaze, gaze_depth, hands per frame)."""
         info = self.take(take)
         return TakeMedia(self._h5(info), info)
 
+    @serialised
     def signal_validity(self, take: str | TakeInfo) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """Role -> (gaze_valid, hands_valid) bool[F] arrays of one take; never reads rgb."""
         info = self.take(take)
-        return signal_validity(self._h5(info), info)
+        with h5_errors(info.file, info.group, "reading gaze and hands"):
+            return signal_validity(self._h5(info), info)

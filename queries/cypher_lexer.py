@@ -42,7 +42,8 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 _NUMBER = re.compile(
     r"0x[0-9A-Fa-f_]+|0o[0-7_]+"
     r"|(?:\d[\d_]*)?\.\d[\d_]*(?:[eE][-+]?\d+)?"
-    r"|\d[\d_]*(?:[eE][-+]?\d+)?"
+    r"|\d[\d_]*(?:[eE][-+]?\d+)?",
+    re.ASCII,  # numbers are ASCII digits: '²' or '٢' is no digit to either engine
 )
 
 
@@ -70,6 +71,11 @@ class Token:
     @property
     def upper(self) -> str:
         return self.text.upper() if self.kind == "word" else ""
+
+
+def _is_digit(ch: str) -> bool:
+    """An ASCII digit (str.isdigit also takes superscripts and other scripts' digits)."""
+    return len(ch) == 1 and "0" <= ch <= "9"
 
 
 def _is_name_start(ch: str) -> bool:
@@ -138,7 +144,7 @@ class _Lexer:
                 self._string(ch)
             elif ch == "`":
                 self._name()
-            elif ch.isdigit() or (ch == "." and text[self.pos + 1 : self.pos + 2].isdigit()):
+            elif _is_digit(ch) or (ch == "." and _is_digit(text[self.pos + 1 : self.pos + 2])):
                 self._number()
             elif _is_name_start(ch):
                 end = self.pos + 1

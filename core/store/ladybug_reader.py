@@ -53,22 +53,78 @@ def changed_message(db_dir: Path) -> str:
     )
 
 
-def _open_database(path: Path, buffer_pool_mb: int) -> Any:
+PENDING = re.compile(r"checkpoint recovery is pending")
+
+
+def _open_database(path: Path, buffer_pool_mb: int) -> tuple[Any, bool]:
     """Database(read_only) with a capped page cache; waits out a writer's checkpoint or
-    the moment its WAL is created (both make an open fail for a moment)."""
+    the moment its WAL is created (both make an open fail for a moment). A checkpoint
+    left pending by a killed writer is recovered here when no writer holds the store
+    (then the bool is True: the file changed during the open)."""
     import ladybug
 
     deadline = time.monotonic() + OPEN_RETRY_S
+    recovered = False
     while True:
         try:
-            return ladybug.Database(
+            db = ladybug.Database(
                 str(path), read_only=True, buffer_pool_size=buffer_pool_mb * 1024 * 1024
             )
+            return db, recovered
         except RuntimeError as exc:
             transient = any(p.search(str(exc)) for p in _TRANSIENT_OPEN_ERRORS)
-            if not transient or time.monotonic() > deadline:
+            if PENDING.search(str(exc)) and not recovered:
+                recovered = recover_if_no_writer(path)
+                if recovered:
+                    continue
+            if not transient:
+                raise
+            if time.monotonic() > deadline:
+                if PENDING.search(str(exc)):
+                    raise StoreError(pending_message(path.parent)) from None
                 raise
             time.sleep(0.1)
+
+
+def pending_message(db_dir: Path) -> str:
+    """One line for a store whose recovery stays pending while a writer holds it."""
+    return (
+        f"the embedded database {db_dir} is being recovered by the writer that holds it "
+        f"(its {OPEN_RETRY_S:.0f} s wait for that ran out): retry once that `orgraph load` "
+        f"ends, or if none runs, rerun `orgraph load FILE.h5 --db {db_dir}` to recover it"
+    )
+
+
+def recover_if_no_writer(path: Path) -> bool:
+    """Finish a killed writer's checkpoint as a writer would (its lock held, leftovers of a
+    replacement removed, the log replayed and checkpointed); False when a writer holds
+    the store, so it must be left to that writer."""
+    import ladybug
+
+    from orgraph.core.store.ladybug_replace import WriterLock, remove_leftovers
+
+    try:
+        lock = WriterLock(path.parent)
+    except StoreError:  # a writer lives: it recovers the store itself
+        return False
+    try:
+        remove_leftovers(path)
+        db = ladybug.Database(str(path))
+        try:
+            conn = ladybug.Connection(db)
+            conn.execute("CHECKPOINT")
+            conn.close()
+        finally:
+            db.close()
+    except (RuntimeError, OSError) as exc:  # e.g. no permission to write the directory
+        raise StoreError(
+            f"the embedded database {path.parent} has a checkpoint left pending by a killed "
+            f"writer and this reader cannot finish it ({str(exc).strip().splitlines()[0]}): "
+            f"rerun `orgraph load FILE.h5 --db {path.parent}` to recover it"
+        ) from None
+    finally:
+        lock.release()
+    return True
 
 
 class ReadOnlyDatabase:
@@ -84,7 +140,11 @@ class ReadOnlyDatabase:
         self.path, self.db_dir, self.buffer_pool_mb = path, db_dir, buffer_pool_mb
         self._connection_type = ladybug.Connection
         self.opened_identity = file_identity(path)  # taken first: a change during open shows
-        self.db = _open_database(path, buffer_pool_mb)
+        self.db, recovered = _open_database(path, buffer_pool_mb)
+        if recovered:  # the recovery rewrote the file: know it as it is now, then reopen
+            self.db.close()
+            self.opened_identity = file_identity(path)
+            self.db, _ = _open_database(path, buffer_pool_mb)
         self._idle = [ladybug.Connection(self.db)]
         self._busy: set[Any] = set()
         self._lock = threading.Lock()

@@ -95,7 +95,7 @@ class LadybugStore(GraphStore):
         self._reader: ReadOnlyDatabase | None = None
         if read_only and not self.path.exists():
             raise StoreError(
-                f"no graph at {self.db_dir}: load one with "
+                f"nothing is loaded in {self.db_dir} yet (no graph there): load one with "
                 f"`orgraph load FILE.h5 --db {self.db_dir}`"
             )
         if read_only:  # shared by threads, page cache capped (see ladybug_reader)
@@ -104,6 +104,7 @@ class LadybugStore(GraphStore):
             except RuntimeError as exc:
                 raise _friendly(exc, self.db_dir) from None
             self._db, self._conn = self._reader.db, None
+            self._require_graph()
             return
         self._lock: WriterLock | None = None
         self._rows_checkpointed = 0
@@ -118,6 +119,24 @@ class LadybugStore(GraphStore):
         except BaseException:
             self._release_lock()
             raise
+
+    def _require_graph(self) -> None:
+        """A reader of a directory that holds no graph yet says so: no Take table, or a
+        schema a load was killed while creating (tables missing and no take written yet).
+        A store of an older layout with takes but without a newer table still opens."""
+        tables = set(self.query("CALL show_tables() RETURN name")["name"])
+        missing = [t.name for t in (*NODES, *RELS) if t.name not in tables]
+        if missing and "Take" in tables:
+            takes = self.query("MATCH (t:Take) RETURN count(t) AS n")["n"].iloc[0]
+            if int(takes) > 0:
+                return
+        if missing:
+            self.close()
+            raise StoreError(
+                f"nothing is loaded in {self.db_dir} yet (it holds no graph"
+                + (f": table {missing[0]} is missing" if tables else "")
+                + f"): load one with `orgraph load FILE.h5 --db {self.db_dir}`"
+            )
 
     def _open_engine(self, path: Path) -> None:
         """Open the engine on a database file (ours, or the copy of a replacement)."""

@@ -56,10 +56,13 @@ def run(args: argparse.Namespace) -> int:
             ),
         )
         report = reader.unknown_report()
+        problems = [p for take in reader.takes for p in reader.take_problems(take)]
     if args.json:
         print(json.dumps(summary, indent=2))
     else:
         print(format_summary(summary))
     if report.skipped:
         print(f"warning: {report}", file=sys.stderr)
+    for problem in problems:  # the same check refuses these takes in `orgraph load`
+        print(f"warning: {problem} (`orgraph load` refuses this take)", file=sys.stderr)
     return 0

@@ -6,6 +6,8 @@ import argparse
 import json
 
 from orgraph.commands._store_args import add_store_args, settings_from_args
+from orgraph.core.errors import StoreError
+from orgraph.core.settings import redact_uri
 from orgraph.core.store import open_store
 from orgraph.queries.stats import graph_summary
 
@@ -23,8 +25,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_store(settings_from_args(args)) as store:
+    settings = settings_from_args(args)
+    with open_store(settings) as store:
         summary = graph_summary(store)
+    if not summary["takes"]:  # an empty summary would look like a dataset of nothing
+        if settings.backend == "neo4j":
+            where = redact_uri(settings.neo4j_uri)
+            how = f"--backend neo4j --uri {where}"
+        else:
+            where, how = str(settings.db), f"--db {settings.db}"
+        raise StoreError(
+            f"nothing is loaded in {where} yet: load it with `orgraph load FILE.h5 {how}`"
+        )
     if args.json:
         print(json.dumps(summary, indent=2))
     else:
