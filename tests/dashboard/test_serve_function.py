@@ -15,7 +15,7 @@ import pytest
 from orgraph.commands import dashboard, demo
 from orgraph.core.errors import ConfigError
 from orgraph.core.settings import Settings
-from tests.dashboard.test_browser import free_port, wait_healthy
+from tests.support.browser import free_port, wait_healthy
 from tests.support.procs import children, wait_gone
 
 SERVE = """
