@@ -105,6 +105,12 @@ class Settings:
         (without its userinfo)."""
         return redact_uri(self.neo4j_uri) if self.backend == "neo4j" else str(self.db)
 
+    def store_args(self) -> str:
+        """The command-line flags that name this store, for hints such as "load it with ..."."""
+        if self.backend == "neo4j":
+            return f"--backend neo4j --uri {redact_uri(self.neo4j_uri)}"
+        return f"--db {self.db}"
+
     @property
     def cache_dir(self) -> Path:
         """The cache directory with ~ expanded (the local Neo4j lives under it)."""

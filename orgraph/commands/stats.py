@@ -7,7 +7,6 @@ import json
 
 from orgraph.commands._store_args import add_store_args, settings_from_args
 from orgraph.core.errors import StoreError
-from orgraph.core.settings import redact_uri
 from orgraph.core.store import open_store
 from orgraph.queries.stats import graph_summary
 
@@ -29,13 +28,9 @@ def run(args: argparse.Namespace) -> int:
     with open_store(settings) as store:
         summary = graph_summary(store)
     if not summary["takes"]:  # an empty summary would look like a dataset of nothing
-        if settings.backend == "neo4j":
-            where = redact_uri(settings.neo4j_uri)
-            how = f"--backend neo4j --uri {where}"
-        else:
-            where, how = str(settings.db), f"--db {settings.db}"
         raise StoreError(
-            f"nothing is loaded in {where} yet: load it with `orgraph load FILE.h5 {how}`"
+            f"nothing is loaded in {settings.where()} yet: "
+            f"load it with `orgraph load FILE.h5 {settings.store_args()}`"
         )
     if args.json:
         print(json.dumps(summary, indent=2))

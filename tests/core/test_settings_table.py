@@ -38,7 +38,7 @@ SAMPLES: dict[str, tuple[str, object]] = {
 """A value of each field as written in the environment or the file, and as read back."""
 OTHER_READS = {
     "JAVA_HOME": "core/neo4j_jars.py",  # the JDK to run Neo4j with, not an ORGraph setting
-    "WORLD_SIZE": "gnn/train.py",  # set by torchrun for each worker
+    "WORLD_SIZE": "gnn/ddp.py",  # set by torchrun for each worker
 }
 
 
