@@ -35,6 +35,7 @@ from orgraph.core.settings import load_settings  # noqa: E402
 from orgraph.core.store import GraphStore, open_store  # noqa: E402
 from orgraph.queries.catalog import CATALOG, run_query  # noqa: E402
 from tests.queries import compare, compare_b  # noqa: E402
+from tests.queries import compare_sequences as seq  # noqa: E402
 from tests.queries.conftest import load_units, synth_units  # noqa: E402
 from tests.queries.reference import LoadUnit, Reference, read_reference  # noqa: E402
 
@@ -59,11 +60,21 @@ PANDAS: dict[str, tuple[Baseline, list[str] | None]] = {
     ),
     "scene_graph_range": (lambda r, p: compare.scene(r, p["take"], p["first"], p["last"]), None),
     "directly_follows": (
-        lambda r, p: compare.directly_follows(r, p["role"], p["take"], p["per_take"]),
-        ["take", "role", "source", "target"],
+        lambda r, p: seq.directly_follows(
+            r.intervals, p["role"], p["take"], p["per_take"], p["flicker"], p["surgery_type"]
+        ),
+        ["take", "surgery_type", "role", "source", "target", "kind"],
     ),
     "ngrams": (
-        lambda r, p: compare.ngrams(r, p["n"], p["role"], p["take"], p["min_support"]),
+        lambda r, p: seq.ngrams(
+            r.intervals,
+            p["n"],
+            p["role"],
+            p["take"],
+            p["min_support"],
+            p["collapse"],
+            p["flicker"],
+        ),
         ["role", "pattern"],
     ),
 }

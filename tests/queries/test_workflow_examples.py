@@ -1,0 +1,94 @@
+"""The worked examples of docs/workflow-mining.md, on both backends, value by value."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pandas as pd
+import pytest
+
+from orgraph.core.store import GraphStore
+from orgraph.core.vocabulary import FPS
+from orgraph.queries.catalog import run_query
+from tests.queries.conftest import BACKENDS, open_loaded
+from tests.queries.workflow_examples import WORKED_TAKE, write_worked_file
+
+T = WORKED_TAKE
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def worked(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[GraphStore]:
+    """A store holding only the worked-example take."""
+    path = write_worked_file(tmp_path_factory.mktemp("worked") / "worked.h5")
+    store = open_loaded(request.param, [((path,), None)], request, tmp_path_factory.mktemp("wdb"))
+    yield store
+    store.close()
+
+
+def edges(df: pd.DataFrame) -> dict[tuple[str, str, str], tuple[int, float | None]]:
+    """(source, target, kind) -> (count, mean gap in frames, None without a gap)."""
+    out = {}
+    for r in df.itertuples():
+        gap = None if pd.isna(r.mean_gap_s) else round(r.mean_gap_s * FPS, 6)
+        out[(r.source, r.target, r.kind)] = (r.count, gap)
+    return out
+
+
+def test_handover_counted_once_per_giver_interval(worked: GraphStore) -> None:
+    df = run_query(worked, "handovers", {"take": T})
+    assert len(df) == 1  # not 3: one per fragment of the surgeon's flickering holding
+    row = df.iloc[0]
+    assert (row.object, row.giver, row.receiver) == ("forceps", "assistant", "head_surgeon")
+    assert (row.giver_start_frame, row.giver_end_frame) == (0, 4)
+    assert (row.receiver_start_frame, row.receiver_end_frame) == (4, 6)
+    assert row.gap_frames == -1  # both hold it in frame 4
+
+
+def test_directly_follows_without_flicker(worked: GraphStore) -> None:
+    df = run_query(worked, "directly_follows", {"take": T, "role": "circulator"})
+    assert set(df["surgery_type"]) == {"MISS"}
+    assert edges(df) == {
+        ("[start]", "closeto instrument_table", "start"): (1, None),
+        ("closeto instrument_table", "looking instrument_table", "concurrent"): (1, -2.0),
+        ("looking instrument_table", "closeto instrument_table", "follows"): (1, 1.0),
+        ("closeto instrument_table", "holding scalpel", "follows"): (1, 1.0),
+        ("holding scalpel", "[end]", "end"): (1, None),
+    }
+
+
+def test_directly_follows_with_flicker(worked: GraphStore) -> None:
+    df = run_query(worked, "directly_follows", {"take": T, "role": "circulator", "flicker": 1})
+    assert edges(df) == {
+        ("[start]", "closeto instrument_table", "start"): (1, None),
+        ("closeto instrument_table", "looking instrument_table", "concurrent"): (1, -5.0),
+        ("looking instrument_table", "holding scalpel", "follows"): (1, 4.0),
+        ("holding scalpel", "[end]", "end"): (1, None),
+    }
+
+
+def test_directly_follows_one_activity_case(worked: GraphStore) -> None:
+    df = run_query(worked, "directly_follows", {"take": T, "role": "anesthetist"})
+    assert edges(df) == {
+        ("[start]", "closeto anesthesia_equipment", "start"): (1, None),
+        ("closeto anesthesia_equipment", "[end]", "end"): (1, None),
+    }
+
+
+def test_directly_follows_median_gap(worked: GraphStore) -> None:
+    df = run_query(worked, "directly_follows", {"take": T, "role": "head_surgeon"})
+    loop = df[(df["source"] == "holding forceps") & (df["target"] == "holding forceps")]
+    assert loop[["count", "kind"]].values.tolist() == [[2, "follows"]]
+    assert loop["median_gap_s"].iloc[0] * FPS == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, {"holding forceps -> holding forceps": 2, "holding forceps -> cutting patient": 1}),
+        ({"collapse": True}, {"holding forceps -> cutting patient": 1}),
+        ({"flicker": 1}, {"holding forceps -> cutting patient": 1}),
+    ],
+)
+def test_ngrams_collapse_and_flicker(worked: GraphStore, params: dict, expected: dict) -> None:
+    df = run_query(worked, "ngrams", {"take": T, "role": "head_surgeon", "n": 2, **params})
+    assert dict(zip(df["pattern"], df["occurrences"], strict=True)) == expected
