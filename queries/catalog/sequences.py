@@ -28,7 +28,7 @@ import pandas as pd
 
 from orgraph.queries.catalog.common import ROLE, TAKE_FILTER, typed
 from orgraph.queries.catalog.registry import CatalogQuery, Param, register
-from orgraph.queries.catalog.steps import FLICKER, SURGERY_TYPE, steps_query
+from orgraph.queries.catalog.steps import FLICKER, OBJECT, SURGERY_TYPE, steps_query
 
 START_NODE, END_NODE = "[start]", "[end]"
 EDGE_KINDS = ("start", "follows", "concurrent", "end")
@@ -91,6 +91,7 @@ register(
             ROLE,
             TAKE_FILTER,
             SURGERY_TYPE,
+            OBJECT,
             FLICKER,
             Param("per_take", bool, False, "one graph per take instead of summing over takes"),
         ),
@@ -150,6 +151,7 @@ register(
             ROLE,
             TAKE_FILTER,
             SURGERY_TYPE,
+            OBJECT,
             FLICKER,
             Param("n", int, 2, "pattern length (consecutive actions)", choices=(2, 3, 4)),
             Param("min_support", int, 1, "keep patterns found in at least this many takes"),

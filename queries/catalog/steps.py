@@ -27,12 +27,27 @@ FLICKER = Param(
     0,
     "merge an activity's intervals separated by at most this many frames (0 = none)",
 )
+OBJECT = Param("object", str, None, "only interactions with this object (canonical name)")
 SURGERY_TYPE = Param("surgery_type", str, None, "only this surgery type (MISS or Ultrasound)")
 
-INSTANCES = f"""
+PERSPECTIVES: dict[str, tuple[str, str]] = {
+    "role": ("e.name", "i.action"),
+    "object": ("o.name", "e.name + ' ' + i.relation"),
+    "pair": ("e.name + ' ~ ' + o.name", "i.relation"),
+}
+"""Perspective -> (case name within the take, activity label), as fixed Cypher text:
+a role's lifecycle ("relation object"), an object's ("role relation"), or a role-object
+pair's ("relation")."""
+
+
+def instances(perspective: str = "role") -> str:
+    """Rows (tk, st, fps, role, action, s, en): one per activity instance (module doc);
+    `role` holds the case name of the perspective."""
+    case, label = PERSPECTIVES[perspective]
+    return f"""
 MATCH (t:Take)-[:HAS_ENTITY]->(e:Entity)<-[:HAS_SUBJECT]-(i:Interaction)-[:HAS_OBJECT]->(o:Entity)
 WHERE e.name IN {ROLE_LIST} AND coalesce($role, e.name) = e.name
-  AND coalesce($take, t.key) = t.key
+  AND coalesce($take, t.key) = t.key AND coalesce($object, i.object) = i.object
   AND coalesce($surgery_type, t.surgery_type) = t.surgery_type
   AND NOT EXISTS {{
     MATCH (e)<-[:HAS_SUBJECT]-(p:Interaction)-[:HAS_OBJECT]->(o)
@@ -44,10 +59,13 @@ WHERE j.relation = i.relation AND j.start_frame >= i.start_frame
     MATCH (e)<-[:HAS_SUBJECT]-(q:Interaction)-[:HAS_OBJECT]->(o)
     WHERE q.relation = j.relation AND q.start_frame > j.end_frame
       AND q.start_frame <= j.end_frame + $flicker + 1 }}
-WITH t.key AS tk, t.surgery_type AS st, t.fps AS fps, e.name AS role, i.action AS action,
+WITH t.key AS tk, t.surgery_type AS st, t.fps AS fps, {case} AS role, {label} AS action,
      i.start_frame AS s, min(j.end_frame) AS en
 """
-"""Rows (tk, st, fps, role, action, s, en): one per activity instance (see module doc)."""
+
+
+INSTANCES = instances("role")
+"""The role perspective's instance rows."""
 
 _NEO4J_STEPS = """
 WITH tk, st, fps, role, action, s, en ORDER BY s, en, action
@@ -78,6 +96,8 @@ STEPS_DIALECT: dict[str, str] = {"neo4j": _NEO4J_STEPS, "embedded": _EMBEDDED_ST
 action, prev_end, prev_action)."""
 
 
-def steps_query(tail: str) -> dict[str, str]:
-    """The full text per backend: INSTANCES, that backend's ordering, then `tail`."""
-    return {backend: INSTANCES + steps + tail for backend, steps in STEPS_DIALECT.items()}
+def steps_query(tail: str, perspective: str = "role") -> dict[str, str]:
+    """The full text per backend: the perspective's instances, that backend's ordering,
+    then `tail`."""
+    head = instances(perspective)
+    return {backend: head + steps + tail for backend, steps in STEPS_DIALECT.items()}

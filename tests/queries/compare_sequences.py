@@ -26,18 +26,33 @@ def merge_flicker(spans: list[tuple[int, int]], flicker: int) -> list[tuple[int,
     return out
 
 
-def cases(intervals: pd.DataFrame, flicker: int = 0) -> dict[tuple[str, str], list[Instance]]:
-    """(take, role) -> the role's activity instances, ordered by start, end, activity."""
-    spans: dict[tuple[str, str, str], list[tuple[int, int]]] = {}
+def _case_and_label(rec: dict, perspective: str) -> tuple[str, str]:
+    s, r, o = rec["subject"], rec["relation"], rec["object"]
+    if perspective == "object":
+        return o, f"{s} {r}"
+    if perspective == "pair":
+        return f"{s} ~ {o}", r
+    return s, f"{r} {o}"
+
+
+def cases(
+    intervals: pd.DataFrame, flicker: int = 0, perspective: str = "role", obj: str | None = None
+) -> dict[tuple[str, str], list[Instance]]:
+    """(take, case) -> the case's activity instances, ordered by start, end, activity.
+
+    Flicker merges the intervals of one triplet; case and label follow the perspective.
+    """
+    spans: dict[tuple[str, str, str, tuple], list[tuple[int, int]]] = {}
     for rec in intervals.to_dict("records"):
-        if rec["subject"] in ROLES:
-            act = f"{rec['relation']} {rec['object']}"
-            key = (rec["take"], rec["subject"], act)
+        if rec["subject"] in ROLES and (obj is None or rec["object"] == obj):
+            case, act = _case_and_label(rec, perspective)
+            triplet = (rec["subject"], rec["relation"], rec["object"])
+            key = (rec["take"], case, act, triplet)
             spans.setdefault(key, []).append((int(rec["start_frame"]), int(rec["end_frame"])))
     out: dict[tuple[str, str], list[Instance]] = {}
-    for (take, role, act), sp in spans.items():
+    for (take, case, act, _), sp in spans.items():
         for s, e in merge_flicker(sp, flicker):
-            out.setdefault((take, role), []).append((s, e, act))
+            out.setdefault((take, case), []).append((s, e, act))
     for events in out.values():
         events.sort()
     return out
@@ -58,10 +73,12 @@ def directly_follows(
     per_take: bool = False,
     flicker: int = 0,
     surgery_type: str | None = None,
+    perspective: str = "role",
+    obj: str | None = None,
 ) -> pd.DataFrame:
     """Start, end, follows and concurrent edges with count, takes, mean and median gap."""
     rows = []
-    for (tk, rl), events in cases(intervals, flicker).items():
+    for (tk, rl), events in cases(intervals, flicker, perspective, obj).items():
         if not _keep(tk, rl, role, take, surgery_type):
             continue
         scope, st = (tk if per_take else "*"), tk.split("/")[0]
@@ -108,3 +125,27 @@ def ngrams(
     )
     out["n"] = n
     return out[out["support"] >= min_support][["role", "pattern", "n", "support", "occurrences"]]
+
+
+def working_together(intervals: pd.DataFrame, take: str | None = None) -> pd.DataFrame:
+    """Interval pairs of two roles (a < b) on one object of one take sharing a frame."""
+    iv = intervals[intervals["subject"].isin(ROLES)]
+    if take is not None:
+        iv = iv[iv["take"] == take]
+    m = iv.merge(iv, on=["take", "object"], suffixes=("_a", "_b"))
+    m = m[
+        (m["subject_a"] < m["subject_b"])
+        & (m["start_frame_a"] <= m["end_frame_b"])
+        & (m["start_frame_b"] <= m["end_frame_a"])
+    ]
+    overlap = (
+        np.minimum(m["end_frame_a"], m["end_frame_b"])
+        - np.maximum(m["start_frame_a"], m["start_frame_b"])
+        + 1
+    )
+    m = m.assign(overlap=overlap, surgery_type=m["take"].str.split("/").str[0])
+    out = m.groupby(["surgery_type", "subject_a", "subject_b", "object"], as_index=False).agg(
+        pairs=("overlap", "size"), takes=("take", "nunique"), overlap_frames=("overlap", "sum")
+    )
+    out["overlap_seconds"] = out["overlap_frames"] / FPS
+    return out.rename(columns={"subject_a": "role_a", "subject_b": "role_b"})

@@ -92,3 +92,20 @@ def test_directly_follows_median_gap(worked: GraphStore) -> None:
 def test_ngrams_collapse_and_flicker(worked: GraphStore, params: dict, expected: dict) -> None:
     df = run_query(worked, "ngrams", {"take": T, "role": "head_surgeon", "n": 2, **params})
     assert dict(zip(df["pattern"], df["occurrences"], strict=True)) == expected
+
+
+def test_object_lifecycle_of_the_forceps(worked: GraphStore) -> None:
+    df = run_query(worked, "object_dfg", {"take": T, "object": "forceps"})
+    assert edges(df) == {
+        ("[start]", "assistant holding", "start"): (1, None),
+        ("assistant holding", "head_surgeon holding", "concurrent"): (1, -1.0),
+        ("head_surgeon holding", "head_surgeon holding", "follows"): (2, 1.0),
+        ("head_surgeon holding", "[end]", "end"): (1, None),
+    }
+
+
+def test_working_together_on_the_forceps(worked: GraphStore) -> None:
+    df = run_query(worked, "working_together", {"take": T})
+    assert df[["role_a", "role_b", "object", "pairs", "overlap_frames"]].values.tolist() == [
+        ["assistant", "head_surgeon", "forceps", 1, 1]
+    ]
