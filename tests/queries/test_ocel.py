@@ -59,7 +59,11 @@ def test_pm4py_reads_the_file_back(log: dict, reference: Reference, tmp_path, su
     for take, entity in ents[ents["take"].isin(active)].head(60).itertuples(index=False):
         if f"{take}/{entity}" in types.index:
             assert types[f"{take}/{entity}"] == object_type(entity)
-    used = {*zip(iv["take"], iv["subject"]), *zip(iv["take"], iv["object"])}
+    pairs = [
+        *zip(iv["take"], iv["subject"], strict=True),
+        *zip(iv["take"], iv["object"], strict=True),
+    ]
+    used = set(pairs)
     assert {f"{t}/{e}" for t, e in used} <= set(types.index)
     assert not list(tmp_path.glob(".log*"))  # no temporary file left
 
