@@ -109,3 +109,43 @@ def test_working_together_on_the_forceps(worked: GraphStore) -> None:
     assert df[["role_a", "role_b", "object", "pairs", "overlap_frames"]].values.tolist() == [
         ["assistant", "head_surgeon", "forceps", 1, 1]
     ]
+
+
+def test_variants_of_the_phase_takes(worked: GraphStore) -> None:
+    df = run_query(worked, "variants", {"surgery_type": "MISS"})
+    assert df[["variant", "takes"]].values.tolist() == [
+        ["disinfection -> cutting -> dressing", 2],
+        ["cutting", 1],
+        ["cutting -> disinfection", 1],
+    ]
+    assert df["share"].tolist() == [0.5, 0.25, 0.25]
+
+
+def test_deviations_missing_and_reordered(worked: GraphStore) -> None:
+    df = run_query(worked, "variant_deviations", {"take": "MISS/8/4"})
+    got = {
+        r.step: (r.status, None if pd.isna(r.first_frame) else r.first_frame)
+        for r in df.itertuples()
+    }
+    assert got == {
+        "cutting": ("reordered", 0),
+        "disinfection": ("reordered", 3),
+        "dressing": ("missing", None),
+    }
+    assert set(df["reference_variant"]) == {"disinfection -> cutting -> dressing"}
+    same = run_query(worked, "variant_deviations", {"take": "MISS/8/3"})
+    assert set(same["status"]) == {"ok"}
+
+
+def test_phase_durations_and_waits(worked: GraphStore) -> None:
+    df = run_query(worked, "phase_durations", {"surgery_type": "MISS"}).set_index("phase")
+    # disinfection lasts 2, 3 and 2 frames in takes 2, 3, 4
+    assert df.loc["disinfection", "occurrences"] == 3
+    assert df.loc["disinfection", "median_s"] * FPS == pytest.approx(2.0)
+    assert df.loc["disinfection", "max_s"] * FPS == pytest.approx(3.0)
+    waits = run_query(worked, "waiting_times", {"take": T}).set_index("role")
+    assert waits.loc["head_surgeon", "waits"] == 3  # forceps, forceps, forceps, cutting
+    assert waits.loc["head_surgeon", "mean_s"] * FPS == pytest.approx(1.0)
+    idle = run_query(worked, "idle_time", {"take": T}).set_index("role")
+    assert idle.loc["head_surgeon", "busy_frames"] == 9  # frames 4-6, 8-9, 11-12, 14-15
+    assert idle.loc["head_surgeon", "idle_frames"] == 7

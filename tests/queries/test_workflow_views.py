@@ -9,6 +9,7 @@ from orgraph.core.store import GraphStore
 from orgraph.queries.catalog import run_query
 from tests.queries import compare
 from tests.queries import compare_sequences as seq
+from tests.queries import compare_views as views
 from tests.queries.reference import Reference
 
 DF_KEYS = ["take", "surgery_type", "entity", "source", "target", "kind"]
@@ -47,3 +48,49 @@ def test_working_together(loaded_store: GraphStore, reference: Reference) -> Non
     take = reference.takes["take"].iloc[0]
     one = run(loaded_store, "working_together", take=take)
     compare.assert_same(one, seq.working_together(reference.intervals, take), sort_by=keys)
+
+
+@pytest.mark.parametrize("unit", ["phase", "action"])
+@pytest.mark.parametrize("level", ["take", "variant"])
+def test_variants(loaded_store: GraphStore, reference: Reference, unit: str, level: str) -> None:
+    actual = run(loaded_store, "variants", unit=unit, level=level)
+    expected = views.variants(reference, unit, level)
+    assert not expected.empty
+    keys = ["surgery_type", "take"] if level == "take" else ["surgery_type", "variant"]
+    compare.assert_same(actual, expected, sort_by=keys)
+
+
+@pytest.mark.parametrize("unit", ["phase", "action"])
+def test_variant_deviations_every_take(
+    loaded_store: GraphStore, reference: Reference, unit: str
+) -> None:
+    takes = sorted(views.take_steps(reference, unit))
+    statuses = set()
+    for take in takes:
+        actual = run(loaded_store, "variant_deviations", take=take, unit=unit)
+        expected = views.deviations(reference, take, unit)
+        compare.assert_same(actual, expected, sort_by=["step"])
+        statuses |= set(actual["status"])
+    assert "ok" in statuses
+
+
+@pytest.mark.parametrize("flicker", [0, 3])
+def test_activity_durations_and_waits(
+    loaded_store: GraphStore, reference: Reference, flicker: int
+) -> None:
+    actual = run(loaded_store, "activity_durations", flicker=flicker)
+    compare.assert_same(
+        actual, views.activity_durations(reference, flicker), ["surgery_type", "activity"]
+    )
+    waits = run(loaded_store, "waiting_times", flicker=flicker)
+    compare.assert_same(waits, views.waiting_times(reference, flicker), ["surgery_type", "role"])
+    assert (waits["min_s"] >= 0).all()
+
+
+def test_phase_durations_and_idle_time(loaded_store: GraphStore, reference: Reference) -> None:
+    actual = run(loaded_store, "phase_durations")
+    compare.assert_same(actual, views.phase_durations(reference), ["surgery_type", "phase"])
+    idle = run(loaded_store, "idle_time")
+    expected = views.idle_time(reference)
+    compare.assert_same(idle, expected, ["take", "role"])
+    assert (idle["idle_frames"] >= 0).all() and idle["idle_share"].between(0, 1).any()

@@ -46,6 +46,27 @@ WORKED = FxTake(
 )
 
 
+PHASE_SPANS: dict[int, dict[str, tuple[int, int]]] = {
+    2: {"disinfection": (0, 1), "cutting": (3, 4), "dressing": (6, 7)},
+    3: {"disinfection": (0, 2), "cutting": (4, 6), "dressing": (7, 7)},
+    4: {"cutting": (0, 1), "disinfection": (3, 4)},  # reordered, and no dressing
+}
+"""Takes MISS/8/2-4: the surgeon's phases (relation on the patient) per take."""
+
+
+def _phase_take(take_id: int) -> FxTake:
+    spans = {("head_surgeon", rel, "patient"): [span] for rel, span in PHASE_SPANS[take_id].items()}
+    return FxTake(
+        "MISS",
+        8,
+        take_id,
+        frames=8,
+        split="train",
+        sources=("head_surgeon", "external_1"),
+        annotations=_annotations(spans, 8),
+    )
+
+
 def write_worked_file(path: Path) -> Path:
-    """The worked-example take as one merged file, no RGB."""
-    return write_egoexor(path, [WORKED], rgb=False)
+    """The worked-example takes as one merged file, no RGB."""
+    return write_egoexor(path, [WORKED, *(_phase_take(k) for k in PHASE_SPANS)], rgb=False)
