@@ -110,7 +110,7 @@ def test_command_writes_json(request: pytest.FixtureRequest, tmp_path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "events and" in proc.stdout
-    assert len(json.loads(out.read_text())["events"]) == 24  # 10 in MISS/8/1, 14 in 8/2-4
+    assert len(json.loads(out.read_text())["events"]) == 18  # 10 intervals in MISS/8/1, 8 in 8/2-4
     bad = subprocess.run(
         [sys.executable, "-m", "orgraph.cli", "export-ocel", str(tmp_path / "x.csv")],
         capture_output=True,
