@@ -44,8 +44,10 @@ def object_views(surgery: str | None) -> None:
     """An object's (or a role-object pair's) lifecycle DFG, and who works together."""
     c1, c2, c3 = st.columns(3)
     kind = c1.radio("Case", ("object", "pair"), horizontal=True, key="ob_kind")
-    entities = data.catalog("object_dfg", surgery_type=surgery)
-    objects = sorted(set(entities["entity"]))
+    freq = data.catalog("entity_frequencies", level="surgery_type")
+    if surgery is not None:
+        freq = freq[freq["key"] == surgery]
+    objects = sorted(set(freq.loc[freq["object_triplets"] > 0, "entity"]))
     if not objects:
         st.info("No interaction of a role with an object found.")
         return
@@ -58,7 +60,9 @@ def object_views(surgery: str | None) -> None:
         "(gap >= 0) and [end]; activities started while the previous one ran are listed "
         "as concurrent below."
     )
-    st.graphviz_chart(dfg_dot(df, 40, timed=True))
+    for surgery_type, part in df.groupby("surgery_type"):
+        st.markdown(f"**{surgery_type}**")
+        st.graphviz_chart(dfg_dot(part, 40, timed=True))
     st.dataframe(df, hide_index=True)
     download(df, f"{kind}_dfg_{obj}")
     st.subheader("Working together")
@@ -109,7 +113,9 @@ def performance_view(surgery: str | None) -> None:
     }
     dfg = data.catalog("directly_follows", surgery_type=surgery, role=role, flicker=flicker)
     st.subheader(f"Directly-follows graph of {role} with median gaps")
-    st.graphviz_chart(dfg_dot(dfg, 30, timed=True))
+    for surgery_type, part in dfg.groupby("surgery_type"):
+        st.markdown(f"**{surgery_type}**")
+        st.graphviz_chart(dfg_dot(part, 30, timed=True))
     download(dfg, f"performance_dfg_{role}")
     for name, df in parts.items():
         st.subheader(name.replace("_", " ").capitalize())
