@@ -108,11 +108,13 @@ def ngrams(
     min_support: int = 1,
     collapse: bool = False,
     flicker: int = 0,
+    surgery_type: str | None = None,
+    obj: str | None = None,
 ) -> pd.DataFrame:
     """Runs of n consecutive instances (repeats dropped first with collapse)."""
     grams = []
-    for (tk, rl), events in cases(intervals, flicker).items():
-        if not _keep(tk, rl, role, take, None):
+    for (tk, rl), events in cases(intervals, flicker, obj=obj).items():
+        if not _keep(tk, rl, role, take, surgery_type):
             continue
         labels = [e[2] for e in events]
         if collapse:
@@ -127,11 +129,15 @@ def ngrams(
     return out[out["support"] >= min_support][["role", "pattern", "n", "support", "occurrences"]]
 
 
-def working_together(intervals: pd.DataFrame, take: str | None = None) -> pd.DataFrame:
+def working_together(
+    intervals: pd.DataFrame, take: str | None = None, surgery_type: str | None = None
+) -> pd.DataFrame:
     """Interval pairs of two roles (a < b) on one object of one take sharing a frame."""
     iv = intervals[intervals["subject"].isin(ROLES)]
     if take is not None:
         iv = iv[iv["take"] == take]
+    if surgery_type is not None:
+        iv = iv[iv["take"].str.split("/").str[0] == surgery_type]
     m = iv.merge(iv, on=["take", "object"], suffixes=("_a", "_b"))
     m = m[
         (m["subject_a"] < m["subject_b"])
