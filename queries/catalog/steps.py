@@ -31,9 +31,9 @@ OBJECT = Param("object", str, None, "only interactions with this object (canonic
 SURGERY_TYPE = Param("surgery_type", str, None, "only this surgery type (MISS or Ultrasound)")
 
 PERSPECTIVES: dict[str, tuple[str, str]] = {
-    "role": ("e.name", "i.action"),
-    "object": ("o.name", "e.name + ' ' + i.relation"),
-    "pair": ("e.name + ' ~ ' + o.name", "i.relation"),
+    "role": ("subj", "act"),
+    "object": ("obj", "subj + ' ' + rel"),
+    "pair": ("subj + ' ~ ' + obj", "rel"),
 }
 """Perspective -> (case name within the take, activity label), as fixed Cypher text:
 a role's lifecycle ("relation object"), an object's ("role relation"), or a role-object
@@ -42,25 +42,29 @@ pair's ("relation")."""
 
 def instances(perspective: str = "role") -> str:
     """Rows (tk, st, fps, role, action, s, en): one per activity instance (module doc);
-    `role` holds the case name of the perspective."""
+    `role` holds the case name of the perspective.
+
+    Per triplet, its start and end frames are collected; a start is a run start when no
+    end lies within flicker + 1 frames before it, an end a run end when no start lies
+    within flicker + 1 frames after it, and a run ends at the first run end after its
+    start. Everything stays inside one triplet's lists (no join between intervals).
+    """
     case, label = PERSPECTIVES[perspective]
     return f"""
 MATCH (t:Take)-[:HAS_ENTITY]->(e:Entity)<-[:HAS_SUBJECT]-(i:Interaction)-[:HAS_OBJECT]->(o:Entity)
 WHERE e.name IN {ROLE_LIST} AND coalesce($role, e.name) = e.name
   AND coalesce($take, t.key) = t.key AND coalesce($object, i.object) = i.object
   AND coalesce($surgery_type, t.surgery_type) = t.surgery_type
-  AND NOT EXISTS {{
-    MATCH (e)<-[:HAS_SUBJECT]-(p:Interaction)-[:HAS_OBJECT]->(o)
-    WHERE p.relation = i.relation AND p.end_frame < i.start_frame
-      AND p.end_frame >= i.start_frame - $flicker - 1 }}
-MATCH (e)<-[:HAS_SUBJECT]-(j:Interaction)-[:HAS_OBJECT]->(o)
-WHERE j.relation = i.relation AND j.start_frame >= i.start_frame
-  AND NOT EXISTS {{
-    MATCH (e)<-[:HAS_SUBJECT]-(q:Interaction)-[:HAS_OBJECT]->(o)
-    WHERE q.relation = j.relation AND q.start_frame > j.end_frame
-      AND q.start_frame <= j.end_frame + $flicker + 1 }}
-WITH t.key AS tk, t.surgery_type AS st, t.fps AS fps, {case} AS role, {label} AS action,
-     i.start_frame AS s, min(j.end_frame) AS en
+WITH t.key AS tk, t.surgery_type AS st, t.fps AS fps, e.name AS subj, i.object AS obj,
+     i.relation AS rel, i.action AS act, $flicker AS fl,
+     collect(i.start_frame) AS ss, collect(i.end_frame) AS es
+UNWIND ss AS s
+WITH tk, st, fps, subj, obj, rel, act, fl, ss, es, s
+WHERE none(y IN es WHERE y < s AND y >= s - fl - 1)
+UNWIND es AS en
+WITH tk, st, fps, subj, obj, rel, act, fl, ss, s, en
+WHERE en >= s AND none(y IN ss WHERE y > en AND y <= en + fl + 1)
+WITH tk, st, fps, {case} AS role, {label} AS action, s, min(en) AS en
 """
 
 
