@@ -44,10 +44,11 @@ def instances(perspective: str = "role") -> str:
     """Rows (tk, st, fps, role, action, s, en): one per activity instance (module doc);
     `role` holds the case name of the perspective.
 
-    Per triplet, its start and end frames are collected; a start is a run start when no
-    end lies within flicker + 1 frames before it, an end a run end when no start lies
-    within flicker + 1 frames after it, and a run ends at the first run end after its
-    start. Everything stays inside one triplet's lists (no join between intervals).
+    Per triplet, its start and end frames are collected; an end is a run end when no
+    start lies within flicker + 1 frames after it (collected first), a start a run start
+    when no end lies within flicker + 1 frames before it, and a run ends at the first run
+    end after its start. Everything stays inside one triplet's lists (no join between
+    intervals).
     """
     case, label = PERSPECTIVES[perspective]
     return f"""
@@ -58,12 +59,16 @@ WHERE e.name IN {ROLE_LIST} AND coalesce($role, e.name) = e.name
 WITH t.key AS tk, t.surgery_type AS st, t.fps AS fps, e.name AS subj, i.object AS obj,
      i.relation AS rel, i.action AS act, $flicker AS fl,
      collect(i.start_frame) AS ss, collect(i.end_frame) AS es
+UNWIND es AS x
+WITH tk, st, fps, subj, obj, rel, act, fl, ss, es, x
+WHERE none(y IN ss WHERE y > x AND y <= x + fl + 1)
+WITH tk, st, fps, subj, obj, rel, act, fl, ss, es, collect(x) AS run_ends
 UNWIND ss AS s
-WITH tk, st, fps, subj, obj, rel, act, fl, ss, es, s
+WITH tk, st, fps, subj, obj, rel, act, fl, es, run_ends, s
 WHERE none(y IN es WHERE y < s AND y >= s - fl - 1)
-UNWIND es AS en
-WITH tk, st, fps, subj, obj, rel, act, fl, ss, s, en
-WHERE en >= s AND none(y IN ss WHERE y > en AND y <= en + fl + 1)
+UNWIND run_ends AS en
+WITH tk, st, fps, subj, obj, rel, act, s, en
+WHERE en >= s
 WITH tk, st, fps, {case} AS role, {label} AS action, s, min(en) AS en
 """
 
