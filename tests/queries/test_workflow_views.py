@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pm4py
 import pytest
 
 from orgraph.core.store import GraphStore
@@ -94,3 +95,17 @@ def test_phase_durations_and_idle_time(loaded_store: GraphStore, reference: Refe
     expected = views.idle_time(reference)
     compare.assert_same(idle, expected, ["take", "role"])
     assert (idle["idle_frames"] >= 0).all() and idle["idle_share"].between(0, 1).any()
+
+
+def test_variants_equal_pm4py_variants(loaded_store: GraphStore, reference: Reference) -> None:
+    """PM4Py's variants of a log of each take's first key steps = our variant counts."""
+    rows = [
+        (tk, step, pd.Timestamp("2000-01-01", tz="UTC") + pd.Timedelta(seconds=frame / 15))
+        for tk, (_, steps) in views.take_steps(reference).items()
+        for step, frame in steps
+    ]
+    log = pd.DataFrame(rows, columns=["case:concept:name", "concept:name", "time:timestamp"])
+    theirs = pm4py.get_variants(log)
+    ours = run(loaded_store, "variants")
+    mine = ours.groupby("variant")["takes"].sum().to_dict()
+    assert {" -> ".join(v): int(n) for v, n in theirs.items()} == mine
