@@ -90,10 +90,8 @@ def variants_view(surgery: str | None) -> None:
     if dev.empty:
         st.info(f"Take {take} has no key step.")
         return
-    st.caption(
-        f"Reference: {dev['reference_variant'].iloc[0]} "
-        f"({int(dev['reference_takes'].iloc[0])} takes)"
-    )
+    n_ref = int(dev["reference_takes"].iloc[0])
+    st.caption(f"Reference: {dev['reference_variant'].iloc[0]} (takes following it: {n_ref})")
     st.dataframe(dev, hide_index=True)
     download(dev, f"deviations_{take.replace('/', '_')}")
 
