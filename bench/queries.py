@@ -35,6 +35,8 @@ from orgraph.core.settings import load_settings  # noqa: E402
 from orgraph.core.store import GraphStore, open_store  # noqa: E402
 from orgraph.queries.catalog import CATALOG, run_query  # noqa: E402
 from tests.queries import compare, compare_process  # noqa: E402
+from tests.queries import compare_sequences as seq  # noqa: E402
+from tests.queries import compare_views as views  # noqa: E402
 from tests.queries.conftest import load_units, synth_units  # noqa: E402
 from tests.queries.reference import LoadUnit, Reference, read_reference  # noqa: E402
 
@@ -59,11 +61,27 @@ PANDAS: dict[str, tuple[Baseline, list[str] | None]] = {
     ),
     "scene_graph_range": (lambda r, p: compare.scene(r, p["take"], p["first"], p["last"]), None),
     "directly_follows": (
-        lambda r, p: compare.directly_follows(r, p["role"], p["take"], p["per_take"]),
-        ["take", "role", "source", "target"],
+        lambda r, p: seq.directly_follows(
+            r.intervals,
+            p["role"],
+            p["take"],
+            p["per_take"],
+            p["flicker"],
+            p["surgery_type"],
+            obj=p["object"],
+        ),
+        ["take", "surgery_type", "role", "source", "target", "kind"],
     ),
     "ngrams": (
-        lambda r, p: compare.ngrams(r, p["n"], p["role"], p["take"], p["min_support"]),
+        lambda r, p: seq.ngrams(
+            r.intervals,
+            p["n"],
+            p["role"],
+            p["take"],
+            p["min_support"],
+            p["collapse"],
+            p["flicker"],
+        ),
         ["role", "pattern"],
     ),
 }
@@ -98,6 +116,54 @@ PANDAS.update(
             ),
             ["surgery_type", "action"],
         ),
+    }
+)
+
+
+def _object_dfg(perspective: str) -> Baseline:
+    def base(r: Reference, p: dict[str, Any]) -> pd.DataFrame:
+        df = seq.directly_follows(
+            r.intervals,
+            p["role"],
+            p["take"],
+            p["per_take"],
+            p["flicker"],
+            p["surgery_type"],
+            perspective,
+            p["object"],
+        )
+        return df.rename(columns={"role": "entity"})
+
+    return base
+
+
+DF_KEYS = ["take", "surgery_type", "entity", "source", "target", "kind"]
+PANDAS.update(
+    {  # issue 14: object-centric views, variants, performance (defaults as the bench binds)
+        "object_dfg": (_object_dfg("object"), DF_KEYS),
+        "pair_dfg": (_object_dfg("pair"), DF_KEYS),
+        "working_together": (
+            lambda r, p: seq.working_together(r.intervals, p["take"], p["surgery_type"]),
+            ["surgery_type", "role_a", "role_b", "object"],
+        ),
+        "variants": (
+            lambda r, p: views.variants(r, p["unit"], p["level"]),
+            ["surgery_type", "variant"],
+        ),
+        "variant_deviations": (
+            lambda r, p: views.deviations(r, p["take"], p["unit"]),
+            ["step"],
+        ),
+        "activity_durations": (
+            lambda r, p: views.activity_durations(r, p["flicker"]),
+            ["surgery_type", "activity"],
+        ),
+        "phase_durations": (lambda r, p: views.phase_durations(r), ["surgery_type", "phase"]),
+        "waiting_times": (
+            lambda r, p: views.waiting_times(r, p["flicker"]),
+            ["surgery_type", "role"],
+        ),
+        "idle_time": (lambda r, p: views.idle_time(r), ["take", "role"]),
     }
 )
 

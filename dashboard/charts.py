@@ -6,39 +6,96 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
+from orgraph.core.vocabulary import RELATIONS
+
 PALETTE = px.colors.qualitative.Dark24 + px.colors.qualitative.Light24
 
 
-def gantt(intervals: pd.DataFrame, lanes: list[str]) -> go.Figure:
-    """One lane per subject, one bar per interaction interval (seconds), coloured by relation.
+RELATION_COLOURS: dict[str, str] = {r: PALETTE[i] for i, r in enumerate(RELATIONS)}
+"""One fixed colour per relation (vocabulary order), the same in every take and chart."""
 
-    Each bar carries its start frame as customdata, so a click can open that frame.
+SUB_LANES = ("object", "relation")
+
+
+def relation_colour(relation: str) -> str:
+    """The relation's fixed colour (grey for a name outside the vocabulary)."""
+    return RELATION_COLOURS.get(relation, "#9e9e9e")
+
+
+def lane_label(subject: str, sub: str) -> str:
+    """The y label of a sub-lane: "subject · object" (or relation)."""
+    return f"{subject} · {sub}"
+
+
+def lane_rows(intervals: pd.DataFrame, lanes: list[str], sub_lane: str) -> list[tuple[str, str]]:
+    """(subject, sub-lane) rows in display order: lanes in the given order, sub-lanes sorted."""
+    pairs = set(zip(intervals["subject"], intervals[sub_lane], strict=True))
+    return [(lane, sub) for lane in lanes for sub in sorted(s for lz, s in pairs if lz == lane)]
+
+
+def _lane_bands(fig: go.Figure, rows: list[tuple[str, str]]) -> None:
+    """Shade every other role's block of sub-lanes so the role lanes stay visible."""
+    labels = [lane_label(*r) for r in rows]
+    roles = list(dict.fromkeys(r[0] for r in rows))
+    for k, role in enumerate(roles):
+        if k % 2:
+            continue
+        mine = [labels[i] for i, r in enumerate(rows) if r[0] == role]
+        fig.add_hrect(
+            y0=len(rows) - 1 - labels.index(mine[0]) + 0.5,
+            y1=len(rows) - 1 - labels.index(mine[-1]) - 0.5,
+            fillcolor="#eceff1",
+            opacity=0.5,
+            line_width=0,
+            layer="below",
+        )
+
+
+def gantt(intervals: pd.DataFrame, lanes: list[str], sub_lane: str = "object") -> go.Figure:
+    """One lane per subject split into sub-lanes (one per object or relation), one bar per
+    interval (seconds), coloured by relation with fixed colours, so no bar hides another
+    of a different sub-lane. Each bar carries its start frame as customdata (click opens
+    it); drag zooms the time axis.
     """
+    rows = lane_rows(intervals, lanes, sub_lane)
     fig = go.Figure()
-    relations = sorted(intervals["relation"].unique())
-    for i, rel in enumerate(relations):
+    for rel in [r for r in (*RELATIONS, *sorted(set(intervals["relation"]) - set(RELATIONS)))]:
         part = intervals[intervals["relation"] == rel]
+        if part.empty:
+            continue
+        length = part["end_time"] - part["start_time"]
         fig.add_trace(
             go.Bar(
                 name=rel,
                 orientation="h",
-                y=part["subject"],
+                y=[lane_label(a, b) for a, b in zip(part["subject"], part[sub_lane], strict=True)],
                 base=part["start_time"],
-                x=part["end_time"] - part["start_time"],
-                marker_color=PALETTE[i % len(PALETTE)],
-                customdata=part[["start_frame", "end_frame", "object"]].to_numpy(),
-                hovertemplate="%{y} " + rel + " %{customdata[2]}<br>frames %{customdata[0]}-"
-                "%{customdata[1]}<br>%{base:.2f}s + %{x:.2f}s<extra></extra>",
+                x=length,
+                marker_color=relation_colour(rel),
+                customdata=part[["start_frame", "end_frame", "object", "n_frames"]]
+                .assign(end_s=part["end_time"])
+                .to_numpy(),
+                hovertemplate="<b>%{y}</b>: " + rel + " %{customdata[2]}<br>"
+                "start %{base:.2f} s (frame %{customdata[0]})<br>"
+                "end %{customdata[4]:.2f} s (frame %{customdata[1]})<br>"
+                "length %{x:.2f} s (%{customdata[3]} frames)<extra></extra>",
             )
         )
     fig.update_layout(
         barmode="overlay",
-        height=140 + 42 * max(1, len(lanes)),
+        dragmode="zoom",
+        height=160 + 22 * max(1, len(rows)),
         legend_title="relation",
         xaxis_title="time (s)",
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        yaxis={"categoryorder": "array", "categoryarray": list(reversed(lanes))},
     )
+    fig.update_yaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=[lane_label(*r) for r in reversed(rows)],
+        fixedrange=True,
+    )
+    _lane_bands(fig, rows)
     fig.update_xaxes(rangeslider_visible=True)
     return fig
 

@@ -61,8 +61,12 @@ def scene_graph_dot(triplets: pd.DataFrame, compare: bool) -> str:
     return "\n".join(lines)
 
 
-def dfg_dot(edges: pd.DataFrame, top: int) -> str:
-    """A directly-follows graph: the `top` most frequent edges, width by count."""
+def dfg_dot(edges: pd.DataFrame, top: int, timed: bool = False) -> str:
+    """A directly-follows graph: start, end and follows edges (concurrent pairs are not
+    edges), the `top` most frequent, width by count; `[start]`/`[end]` drawn as circles.
+    With `timed`, follows edges are labelled with their median gap as well."""
+    if "kind" in edges:
+        edges = edges[edges["kind"] != "concurrent"]
     edges = edges.nlargest(top, "count")
     if edges.empty:
         return "digraph G {}"
@@ -72,12 +76,16 @@ def dfg_dot(edges: pd.DataFrame, top: int) -> str:
         "rankdir=LR;",
         'node [shape=box, style="rounded,filled", fillcolor="#fdf6e3", fontsize=10];',
         "edge [fontsize=9];",
+        '"[start]" [shape=circle, fillcolor="#c8e6c9", label="start"];',
+        '"[end]" [shape=doublecircle, fillcolor="#ffcdd2", label="end"];',
     ]
     for r in edges.itertuples(index=False):
         width = 1 + 4 * int(r.count) / peak
-        lines.append(
-            f'{_q(r.source)} -> {_q(r.target)} [label="{int(r.count)}", penwidth={width:.1f}];'
-        )
+        label = f"{int(r.count)}"
+        median = getattr(r, "median_gap_s", float("nan"))
+        if timed and median == median:
+            label += f" | {median:.2f} s"
+        lines.append(f"{_q(r.source)} -> {_q(r.target)} [label={_q(label)}, penwidth={width:.1f}];")
     lines.append("}")
     return "\n".join(lines)
 

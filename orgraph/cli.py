@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cypher",
     "find",
     "export_eventlog",
+    "export_ocel",
     "export",
     "train",
     "evaluate",

@@ -35,8 +35,8 @@ def headlines(store: GraphStore, top: int = 5) -> str:
         f"top instrument handovers (catalog: handovers)\n"
         f"{_table(hand, ['giver', 'receiver', 'object', 'handovers', 'takes', 'mean_gap_s'], top)}"
     )
-    seqs = run_query(store, "ngrams", {"n": 3})
-    seqs = seqs[[not _repeats(p) for p in seqs["pattern"]]].sort_values(
+    seqs = run_query(store, "ngrams", {"n": 3, "collapse": True})
+    seqs = seqs.sort_values(
         ["support", "occurrences", "role", "pattern"], ascending=[False, False, True, True]
     )
     parts.append(
@@ -45,18 +45,12 @@ def headlines(store: GraphStore, top: int = 5) -> str:
     )
     flows = run_query(store, "directly_follows")
     flows = (
-        flows[flows["source"] != flows["target"]]
+        flows[(flows["kind"] == "follows") & (flows["source"] != flows["target"])]
         .round({"mean_gap_s": 2})
         .sort_values(["count", "role", "source", "target"], ascending=[False, True, True, True])
     )
     parts.append(
         f"most frequent transitions (catalog: directly_follows)\n"
-        f"{_table(flows, ['role', 'source', 'target', 'count', 'mean_gap_s'], top)}"
+        f"{_table(flows, ['surgery_type', 'role', 'source', 'target', 'count', 'mean_gap_s'], top)}"
     )
     return "\n\n".join(parts)
-
-
-def _repeats(pattern: str) -> bool:
-    """True when an action directly repeats (an interval interrupted by noise or a gap)."""
-    steps = pattern.split(" -> ")
-    return any(a == b for a, b in zip(steps, steps[1:], strict=False))

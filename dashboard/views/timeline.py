@@ -1,7 +1,9 @@
 """Timeline: a take's interaction intervals as a swimlane Gantt, one lane per subject.
 
-Drag to zoom (or use the range slider); click a bar, or type a frame, to open that
-moment in the frame viewer.
+Each lane has one sub-lane per object (or per relation), so a role's simultaneous
+interactions do not hide each other; each relation has one fixed colour in every take.
+Drag across the chart to zoom the time axis (double-click resets; the range slider
+below pans); click a bar, or type a frame, to open that moment in the frame viewer.
 """
 
 from __future__ import annotations
@@ -24,10 +26,18 @@ def render() -> None:
         f"{frames} frames ({frames / float(info['fps']):.1f} s), "
         f"{int(info['annotated_frames'])} annotated, split {info['split'] or 'none'}"
     )
-    roles_only = st.toggle(
+    c1, c2 = st.columns(2)
+    roles_only = c1.toggle(
         "Staff and patient only",
         value=True,
         help="Hide lanes whose subject is an object (e.g. a probe touching)",
+    )
+    sub_lane = c2.radio(
+        "Sub-lanes per",
+        charts.SUB_LANES,
+        horizontal=True,
+        key="tl_sub_lane",
+        help="Split each role's lane by object or by relation, so no bar hides another",
     )
     intervals = data.catalog("activity_timeline", take=take)
     if roles_only:
@@ -37,8 +47,15 @@ def render() -> None:
         return
     lanes = [r for r in ROLES if r in set(intervals["subject"])]
     lanes += sorted(set(intervals["subject"]) - set(lanes))
+    st.caption(
+        "Drag across the chart to zoom into a time span (double-click to reset); hover a bar "
+        "for its start, end and length."
+    )
     event = st.plotly_chart(
-        charts.gantt(intervals, lanes), key="gantt", on_select="rerun", selection_mode="points"
+        charts.gantt(intervals, lanes, sub_lane),
+        key="gantt",
+        on_select="rerun",
+        selection_mode="points",
     )
     clicked = _clicked_frame(event)
     if clicked is not None and clicked != st.session_state.get("_tl_click"):

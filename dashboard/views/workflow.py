@@ -1,62 +1,78 @@
-"""Workflow patterns: directly-follows graphs, n-grams, handovers, concurrency and phases.
+"""Workflow patterns: directly-follows graphs, n-grams, handovers, object lifecycles,
+variants, performance, take comparison, concurrency and phases.
 
-One view at a time (only its queries run); each view offers its table as CSV.
+One view at a time (only its queries run); each view offers its tables as CSV. The
+surgery type chosen at the top filters every view (docs/workflow-mining.md).
 """
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from orgraph.core.vocabulary import ROLES
-from orgraph.dashboard import charts, data
+from orgraph.dashboard import charts, data, workflow_charts
 from orgraph.dashboard.context import run_page
 from orgraph.dashboard.graphs import dfg_dot
 from orgraph.dashboard.moment_links import show_linked
+from orgraph.dashboard.workflow_views import (
+    ANY,
+    comparison_view,
+    download,
+    object_views,
+    performance_view,
+    surgery_types,
+    takes_of,
+    variants_view,
+)
 
-VIEWS = ("Directly-follows", "N-grams", "Handovers", "Allen concurrency", "Phase timelines")
-ANY = "(all)"
+_download = download
 
 
-def _download(df: pd.DataFrame, name: str) -> None:
-    st.download_button(
-        f"Download {name} (CSV)",
-        df.to_csv(index=False),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"csv_{name}",
-    )
-
-
-def _take_filter(key: str) -> str | None:
-    keys = [ANY, *map(str, data.takes()["take"])]
-    choice = st.selectbox("Take", keys, key=key)
+def _take_filter(key: str, surgery: str | None) -> str | None:
+    choice = st.selectbox("Take", [ANY, *takes_of(surgery)], key=key)
     return None if choice == ANY else choice
 
 
-def directly_follows() -> None:
-    """One role's directly-follows graph, summed over the chosen takes."""
-    c1, c2, c3 = st.columns(3)
+def directly_follows(surgery: str | None) -> None:
+    """One role's directly-follows graph per surgery type, summed over the chosen takes."""
+    c1, c2, c3, c4 = st.columns(4)
     role = c1.selectbox("Role", ROLES, key="df_role")
     with c2:
-        take = _take_filter("df_take")
-    top = c3.slider("Most frequent edges shown", 5, 80, 25, key="df_top")
-    df = data.catalog("directly_follows", role=role, take=take)
+        take = _take_filter("df_take", surgery)
+    flicker = c3.slider("Flicker tolerance (frames)", 0, 15, 0, key="df_flicker")
+    top = c4.slider("Most frequent edges shown", 5, 80, 25, key="df_top")
+    df = data.catalog(
+        "directly_follows", role=role, take=take, surgery_type=surgery, flicker=flicker
+    )
     if df.empty:
-        st.info(f"No consecutive actions of {role} found.")
+        st.info(f"No actions of {role} found.")
         return
-    st.graphviz_chart(dfg_dot(df, top))
+    st.caption(
+        "Edges join consecutive activity starts; an activity started while the previous one "
+        "still ran is concurrent (table below), not an edge. Edge labels: count | median gap."
+    )
+    for surgery_type, part in df.groupby("surgery_type"):
+        st.markdown(f"**{surgery_type}**")
+        st.graphviz_chart(dfg_dot(part, top, timed=True))
     st.dataframe(df, hide_index=True)
     _download(df, f"directly_follows_{role}")
 
 
-def ngrams() -> None:
+def ngrams(surgery: str | None) -> None:
     """Frequent runs of n consecutive actions per role."""
-    c1, c2, c3 = st.columns(3)
+    c1, c2, c3, c4 = st.columns(4)
     role = c1.selectbox("Role", [ANY, *ROLES], key="ng_role")
     n = c2.selectbox("n", (2, 3, 4), key="ng_n")
     support = c3.number_input("Minimum support (takes)", 1, 100, 1, key="ng_support")
-    df = data.catalog("ngrams", role=None if role == ANY else role, n=n, min_support=support)
+    collapse = c4.toggle("Collapse repeats", value=True, key="ng_collapse")
+    df = data.catalog(
+        "ngrams",
+        role=None if role == ANY else role,
+        n=n,
+        min_support=support,
+        collapse=collapse,
+        surgery_type=surgery,
+    )
     if df.empty:
         st.info("No pattern reaches this support.")
         return
@@ -68,13 +84,15 @@ def ngrams() -> None:
     _download(df, f"ngrams_{n}")
 
 
-def handovers() -> None:
-    """Objects passed from one role to another: counts per pair, then every handover."""
+def handovers(surgery: str | None) -> None:
+    """Objects passed from one role to another: counts per pair, Sankey, every handover."""
     c1, c2 = st.columns(2)
     with c1:
-        take = _take_filter("ho_take")
+        take = _take_filter("ho_take", surgery)
     gap = c2.slider("Largest gap (frames)", 0, 150, 45, key="ho_gap")
     df = data.catalog("handovers", take=take, max_gap=gap)
+    if surgery is not None:
+        df = df[df["take"].isin(takes_of(surgery))]
     if df.empty:
         st.info("No handover found with this gap.")
         return
@@ -84,16 +102,17 @@ def handovers() -> None:
         charts.heatmap(matrix, "Handovers per pair of roles", "receiver", "giver"),
         key="handover_chart",
     )
+    st.plotly_chart(workflow_charts.handover_sankey(df), key="handover_sankey")
     st.caption("*open* shows the receiver's first holding frame in the frame viewer.")
     show_linked(df, take="take", frame="receiver_start_frame", key="ho_table")
     _download(df, "handovers")
 
 
-def concurrency() -> None:
+def concurrency(surgery: str | None) -> None:
     """Allen relations between the actions of two roles, counted per pair of roles."""
     c1, c2 = st.columns(2)
     with c1:
-        take = _take_filter("al_take")
+        take = _take_filter("al_take", surgery)
     window = c2.slider("'before' window (frames)", 0, 150, 30, key="al_window")
     df = data.catalog("allen_concurrency", take=take, before_window=window)
     if df.empty:
@@ -105,10 +124,9 @@ def concurrency() -> None:
     _download(df, "allen_concurrency")
 
 
-def phases() -> None:
+def phases(chosen: str | None) -> None:
     """Key actions' first-to-last spans, compared across the takes of one surgery type."""
-    types = sorted(data.takes()["surgery_type"].unique())
-    surgery = st.selectbox("Surgery type", types, key="ph_type")
+    surgery = chosen or st.selectbox("Surgery type", surgery_types(), key="ph_type")
     per_take = data.catalog("phase_timeline", surgery_type=surgery, level="take")
     if per_take.empty:
         st.info(f"No key action found in {surgery} takes.")
@@ -119,16 +137,24 @@ def phases() -> None:
     _download(per_take, f"phases_{surgery}")
 
 
+VIEWS = {
+    "Directly-follows": directly_follows,
+    "N-grams": ngrams,
+    "Handovers": handovers,
+    "Object lifecycles": object_views,
+    "Variants": variants_view,
+    "Performance": performance_view,
+    "Take comparison": comparison_view,
+    "Allen concurrency": concurrency,
+    "Phase timelines": phases,
+}
+
+
 def render() -> None:
-    """The view chooser, then the chosen view."""
-    view = st.radio("View", VIEWS, horizontal=True, key="wf_view")
-    {
-        "Directly-follows": directly_follows,
-        "N-grams": ngrams,
-        "Handovers": handovers,
-        "Allen concurrency": concurrency,
-        "Phase timelines": phases,
-    }[view]()
+    """The surgery-type filter and the view chooser, then the chosen view."""
+    choice = st.radio("Surgery type", [ANY, *surgery_types()], horizontal=True, key="wf_type")
+    view = st.radio("View", tuple(VIEWS), horizontal=True, key="wf_view")
+    VIEWS[view](None if choice == ANY else choice)
 
 
 run_page("Workflow patterns", render)

@@ -10,9 +10,15 @@ object, giver and receiver two different roles):
   held the object for ``-gap`` frames (a hand-to-hand pass); 0 means the receiver
   took it on the very next frame.
 
-Every qualifying pair of intervals is one row, even when a third role held the object
-in between. ``gap_seconds`` is ``gap / fps`` (the receiver's start time minus the
-giver's end time, where an interval ends at ``(end_frame + 1) / fps``).
+A handover is counted once per (giver interval, receiver): of the receiver's intervals
+that qualify, only the first (smallest ``start_frame``) makes the row, so a receiver
+whose holding flickers (several short intervals) is not counted once per fragment.
+A third role holding the object in between does not stop a handover. ``gap_seconds``
+is ``gap / fps`` (the receiver's start time minus the giver's end time, where an
+interval ends at ``(end_frame + 1) / fps``). See docs/workflow-mining.md.
+
+LadybugDB 0.22 drops every row when the first WHERE also filters ``o.name`` (the node
+matched again after the WITH), so the object filter reads ``a.object`` instead.
 """
 
 from __future__ import annotations
@@ -26,22 +32,27 @@ HANDOVERS = register(
         description=(
             "Objects passed between roles: A holds X, then B (another role) holds X, "
             "B starting after A started, ending after A ended, at most max_gap frames "
-            "after A's last frame (negative gap = both held it at once)."
+            "after A's last frame (negative gap = both held it at once); once per (giver "
+            "interval, receiver): B's first qualifying interval."
         ),
         cypher="""
 MATCH (ga:Entity)<-[:HAS_SUBJECT]-(a:Interaction)-[:HAS_OBJECT]->(o:Entity)
       <-[:HAS_OBJECT]-(b:Interaction)-[:HAS_SUBJECT]->(gb:Entity)
 WHERE a.relation = 'holding' AND b.relation = 'holding'
   AND ga.kind = 'role' AND gb.kind = 'role' AND ga.name <> gb.name
-  AND a.take = coalesce($take, a.take) AND o.name = coalesce($object, o.name)
+  AND a.take = coalesce($take, a.take) AND a.object = coalesce($object, a.object)
   AND b.start_frame > a.start_frame AND b.end_frame > a.end_frame
   AND b.start_frame - a.end_frame - 1 <= $max_gap
+WITH a, ga, o, gb, min(b.start_frame) AS first_start
+MATCH (o)<-[:HAS_OBJECT]-(r:Interaction)-[:HAS_SUBJECT]->(gb)
+WITH a, ga, o, gb, r, first_start
+WHERE r.relation = 'holding' AND r.start_frame = first_start
 RETURN a.take AS take, o.name AS object, ga.name AS giver, gb.name AS receiver,
        a.start_frame AS giver_start_frame, a.end_frame AS giver_end_frame,
-       b.start_frame AS receiver_start_frame, b.end_frame AS receiver_end_frame,
-       b.start_frame - a.end_frame - 1 AS gap_frames,
-       b.start_time - a.end_time AS gap_seconds,
-       a.end_time AS giver_end_time, b.start_time AS receiver_start_time
+       r.start_frame AS receiver_start_frame, r.end_frame AS receiver_end_frame,
+       r.start_frame - a.end_frame - 1 AS gap_frames,
+       r.start_time - a.end_time AS gap_seconds,
+       a.end_time AS giver_end_time, r.start_time AS receiver_start_time
 ORDER BY take, receiver_start_frame, giver_start_frame, object, giver, receiver
 """,
         params=(

@@ -114,22 +114,36 @@ def test_frame_viewer_steps_and_keeps_url(at: AppTest) -> None:
 
 
 @pytest.mark.parametrize(
-    "view, element",
+    "view, element, downloads",
     [
-        ("Directly-follows", "graphviz_chart"),
-        ("N-grams", "plotly_chart"),
-        ("Handovers", "plotly_chart"),
-        ("Allen concurrency", "plotly_chart"),
-        ("Phase timelines", "plotly_chart"),
+        ("Directly-follows", "graphviz_chart", 1),
+        ("N-grams", "plotly_chart", 1),
+        ("Handovers", "plotly_chart", 1),
+        ("Object lifecycles", "graphviz_chart", 2),
+        ("Variants", "dataframe", 2),
+        ("Performance", "graphviz_chart", 5),
+        ("Take comparison", "plotly_chart", 2),
+        ("Allen concurrency", "plotly_chart", 1),
+        ("Phase timelines", "plotly_chart", 1),
     ],
 )
-def test_workflow_views(at: AppTest, view: str, element: str) -> None:
+def test_workflow_views(at: AppTest, view: str, element: str, downloads: int) -> None:
     page(at, "workflow")
     at.radio(key="wf_view").set_value(view).run()
     assert not at.exception
     assert len(at.get(element)) >= 1, view
-    assert len(at.get("download_button")) == 1
+    assert len(at.get("download_button")) == downloads
     assert len(at.dataframe) >= 1
+
+
+def test_workflow_surgery_filter_keeps_types_apart(at: AppTest) -> None:
+    page(at, "workflow")
+    at.radio(key="wf_type").set_value("MISS").run()
+    for view in ("Directly-follows", "Variants", "Performance"):
+        at.radio(key="wf_view").set_value(view).run()
+        assert not at.exception, view
+        shown = at.dataframe[0].value
+        assert set(shown["surgery_type"]) == {"MISS"}, view
 
 
 def test_console_refuses_writes_and_shows_results(at: AppTest) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from orgraph.core.vocabulary import FPS
-from tests.queries.reference import Reference, label, role_events
+from tests.queries.reference import Reference
 
 
 def assert_same(
@@ -128,44 +128,3 @@ def scene(ref: Reference, take: str, first: int, last: int) -> pd.DataFrame:
         "interval_end",
     ]
     return out[cols]
-
-
-def directly_follows(
-    ref: Reference, role: str | None = None, take: str | None = None, per_take: bool = False
-) -> pd.DataFrame:
-    """The directly-follows edges of consecutive role events, by plain iteration."""
-    edges = []
-    for (tk, rl), events in role_events(ref.intervals).items():
-        if (role is not None and rl != role) or (take is not None and tk != take):
-            continue
-        for a, b in zip(events, events[1:], strict=False):
-            gap = float(b["start_time"]) - float(a["end_time"])  # type: ignore[arg-type]
-            edges.append((tk if per_take else "*", tk, rl, label(a), label(b), gap))
-    df = pd.DataFrame(edges, columns=["scope", "tk", "role", "source", "target", "gap"])
-    out = df.groupby(["scope", "role", "source", "target"], as_index=False).agg(
-        count=("gap", "size"), takes=("tk", "nunique"), mean_gap_s=("gap", "mean")
-    )
-    return out.rename(columns={"scope": "take"})
-
-
-def ngrams(
-    ref: Reference,
-    n: int,
-    role: str | None = None,
-    take: str | None = None,
-    min_support: int = 1,
-) -> pd.DataFrame:
-    """Runs of n consecutive role events, with their take support and occurrences."""
-    grams = []
-    for (tk, rl), events in role_events(ref.intervals).items():
-        if (role is not None and rl != role) or (take is not None and tk != take):
-            continue
-        labels = [label(e) for e in events]
-        for k in range(len(labels) - n + 1):
-            grams.append((tk, rl, " -> ".join(labels[k : k + n])))
-    df = pd.DataFrame(grams, columns=["tk", "role", "pattern"])
-    out = df.groupby(["role", "pattern"], as_index=False).agg(
-        support=("tk", "nunique"), occurrences=("tk", "size")
-    )
-    out["n"] = n
-    return out[out["support"] >= min_support][["role", "pattern", "n", "support", "occurrences"]]

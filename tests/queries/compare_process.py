@@ -26,7 +26,8 @@ def role_intervals(ref: Reference) -> pd.DataFrame:
 
 
 def handovers(ref: Reference, max_gap: int, obj: str | None = None, take: str | None = None):
-    """Every (giver, receiver) pair of holding intervals, by a self-merge on take and object."""
+    """Qualifying (giver, receiver) holding-interval pairs by a self-merge on take and object,
+    then only the receiver's first qualifying interval per (giver interval, receiver)."""
     iv = ref.intervals
     h = iv[(iv["relation"] == "holding") & iv["subject"].isin(ROLES)]
     if obj is not None:
@@ -42,6 +43,8 @@ def handovers(ref: Reference, max_gap: int, obj: str | None = None, take: str | 
         & (m["end_frame_b"] > m["end_frame_a"])
         & (gap <= max_gap)
     ]
+    per_giver = ["take", "object", "subject_a", "start_frame_a", "subject_b"]
+    m = m.sort_values("start_frame_b").drop_duplicates(per_giver, keep="first")
     gap = m["start_frame_b"] - m["end_frame_a"] - 1
     out = pd.DataFrame(
         {

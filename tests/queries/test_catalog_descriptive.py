@@ -13,6 +13,7 @@ from orgraph.core.store import GraphStore
 from orgraph.core.vocabulary import FPS, ROLES
 from orgraph.queries.catalog import run_query
 from tests.queries import compare
+from tests.queries import compare_sequences as seq
 from tests.queries.reference import Reference
 
 LEVELS = ["take", "procedure", "surgery_type"]
@@ -99,36 +100,74 @@ def test_scene_graph_range(
         compare.assert_same(actual, compare.scene(reference, take, first, last))
 
 
+DF_KEYS = ["take", "surgery_type", "role", "source", "target", "kind"]
+
+
 @pytest.mark.parametrize("per_take", [False, True])
 @pytest.mark.parametrize("role", [None, *ROLES])
 def test_directly_follows(
     loaded_store: GraphStore, reference: Reference, role: str | None, per_take: bool
 ) -> None:
     actual = run(loaded_store, "directly_follows", role=role, per_take=per_take)
-    expected = compare.directly_follows(reference, role=role, per_take=per_take)
-    compare.assert_same(actual, expected, sort_by=["take", "role", "source", "target"])
+    expected = seq.directly_follows(reference.intervals, role=role, per_take=per_take)
+    compare.assert_same(actual, expected, sort_by=DF_KEYS)
 
 
-def test_directly_follows_one_take(loaded_store: GraphStore, reference: Reference) -> None:
+@pytest.mark.parametrize("flicker", [1, 3, 10])
+def test_directly_follows_flicker(
+    loaded_store: GraphStore, reference: Reference, flicker: int
+) -> None:
+    actual = run(loaded_store, "directly_follows", flicker=flicker, per_take=True)
+    expected = seq.directly_follows(reference.intervals, per_take=True, flicker=flicker)
+    compare.assert_same(actual, expected, sort_by=DF_KEYS)
+    plain = run(loaded_store, "directly_follows", per_take=True)
+    assert actual["count"].sum() < plain["count"].sum()  # merging removes events
+
+
+def test_directly_follows_surgery_type_and_take(
+    loaded_store: GraphStore, reference: Reference
+) -> None:
+    for surgery in ("MISS", "Ultrasound"):
+        actual = run(loaded_store, "directly_follows", surgery_type=surgery)
+        expected = seq.directly_follows(reference.intervals, surgery_type=surgery)
+        assert set(actual["surgery_type"]) == {surgery}
+        compare.assert_same(actual, expected, sort_by=DF_KEYS)
     for take in reference.takes["take"]:
         actual = run(loaded_store, "directly_follows", take=take)
-        expected = compare.directly_follows(reference, take=take)
-        compare.assert_same(actual, expected, sort_by=["take", "role", "source", "target"])
+        compare.assert_same(actual, seq.directly_follows(reference.intervals, take=take), DF_KEYS)
+
+
+def test_directly_follows_follows_gaps_never_negative(loaded_store: GraphStore) -> None:
+    df = run(loaded_store, "directly_follows")
+    assert (df.loc[df["kind"] == "follows", "mean_gap_s"] >= 0).all()
+    assert (df.loc[df["kind"] == "concurrent", "mean_gap_s"] < 0).all()
+    assert df.loc[df["kind"].isin(["start", "end"]), "mean_gap_s"].isna().all()
+    starts = df[df["kind"] == "start"].groupby(["surgery_type", "role"])["count"].sum()
+    ends = df[df["kind"] == "end"].groupby(["surgery_type", "role"])["count"].sum()
+    pd.testing.assert_series_equal(starts, ends)  # one start and one end per case
 
 
 def test_directly_follows_edge_by_hand(loaded_store: GraphStore) -> None:
     df = run(loaded_store, "directly_follows", take=EDGE, role="head_surgeon", per_take=True)
-    got = {(r.source, r.target): (r.count, round(r.mean_gap_s * FPS, 6)) for r in df.itertuples()}
+    got = {
+        (r.source, r.target, r.kind): (
+            r.count,
+            None if pd.isna(r.mean_gap_s) else round(r.mean_gap_s * FPS, 6),
+        )
+        for r in df.itertuples()
+    }
     # events: (0,1) closeto table, (0,1) holding scalpel, (3,4) cutting, (3,4) holding scalpel,
     # (4,4) closeto table, (6,7) cutting, (6,7) holding scalpel, (8,8) curette, (11,11) dressing
     assert got == {
-        ("closeto operating_table", "holding scalpel"): (1, -2.0),
-        ("holding scalpel", "cutting patient"): (1, 1.0),
-        ("cutting patient", "holding scalpel"): (2, -2.0),
-        ("holding scalpel", "closeto operating_table"): (1, -1.0),
-        ("closeto operating_table", "cutting patient"): (1, 1.0),
-        ("holding scalpel", "holding curette"): (1, 0.0),
-        ("holding curette", "dressing patient"): (1, 2.0),
+        ("[start]", "closeto operating_table", "start"): (1, None),
+        ("closeto operating_table", "holding scalpel", "concurrent"): (1, -2.0),
+        ("holding scalpel", "cutting patient", "follows"): (1, 1.0),
+        ("cutting patient", "holding scalpel", "concurrent"): (2, -2.0),
+        ("holding scalpel", "closeto operating_table", "concurrent"): (1, -1.0),
+        ("closeto operating_table", "cutting patient", "follows"): (1, 1.0),
+        ("holding scalpel", "holding curette", "follows"): (1, 0.0),
+        ("holding curette", "dressing patient", "follows"): (1, 2.0),
+        ("dressing patient", "[end]", "end"): (1, None),
     }
     assert set(df["take"]) == {EDGE}
 
@@ -137,7 +176,17 @@ def test_directly_follows_edge_by_hand(loaded_store: GraphStore) -> None:
 @pytest.mark.parametrize("min_support", [1, 2])
 def test_ngrams(loaded_store: GraphStore, reference: Reference, n: int, min_support: int) -> None:
     actual = run(loaded_store, "ngrams", n=n, min_support=min_support)
-    expected = compare.ngrams(reference, n, min_support=min_support)
+    expected = seq.ngrams(reference.intervals, n, min_support=min_support)
+    assert not expected.empty
+    compare.assert_same(actual, expected, sort_by=["role", "pattern"])
+
+
+@pytest.mark.parametrize(("collapse", "flicker"), [(True, 0), (False, 2), (True, 2)])
+def test_ngrams_collapse_flicker(
+    loaded_store: GraphStore, reference: Reference, collapse: bool, flicker: int
+) -> None:
+    actual = run(loaded_store, "ngrams", n=3, collapse=collapse, flicker=flicker)
+    expected = seq.ngrams(reference.intervals, 3, collapse=collapse, flicker=flicker)
     assert not expected.empty
     compare.assert_same(actual, expected, sort_by=["role", "pattern"])
 
@@ -145,7 +194,8 @@ def test_ngrams(loaded_store: GraphStore, reference: Reference, n: int, min_supp
 @pytest.mark.parametrize("role", ROLES)
 def test_ngrams_per_role(loaded_store: GraphStore, reference: Reference, role: str) -> None:
     actual = run(loaded_store, "ngrams", role=role, n=3)
-    compare.assert_same(actual, compare.ngrams(reference, 3, role=role), sort_by=["pattern"])
+    expected = seq.ngrams(reference.intervals, 3, role=role)
+    compare.assert_same(actual, expected, sort_by=["pattern"])
 
 
 def test_ngrams_edge_by_hand(loaded_store: GraphStore) -> None:

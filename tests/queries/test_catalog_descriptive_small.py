@@ -10,6 +10,7 @@ import pytest
 from orgraph.core.store import GraphStore
 from orgraph.queries.catalog import run_query
 from tests.queries import compare
+from tests.queries import compare_sequences as seq
 from tests.queries.conftest import BACKENDS, open_loaded, synth_units
 from tests.queries.reference import LoadUnit, Reference, read_reference
 
@@ -50,17 +51,17 @@ def test_dataset_queries(small_store: GraphStore, small_reference: Reference) ->
             compare.entity_frequencies(ref, level),
             sort_by=["key", "entity"],
         )
-    keys = ["take", "role", "source", "target"]
+    keys = ["take", "surgery_type", "role", "source", "target", "kind"]
     for per_take in (False, True):
         compare.assert_same(
             run_query(small_store, "directly_follows", {"per_take": per_take}),
-            compare.directly_follows(ref, per_take=per_take),
+            seq.directly_follows(ref.intervals, per_take=per_take),
             sort_by=keys,
         )
     for n in (2, 4):
         compare.assert_same(
             run_query(small_store, "ngrams", {"n": n, "min_support": 2}),
-            compare.ngrams(ref, n, min_support=2),
+            seq.ngrams(ref.intervals, n, min_support=2),
             sort_by=["role", "pattern"],
         )
 
