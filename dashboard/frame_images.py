@@ -22,14 +22,15 @@ import numpy as np
 from PIL import Image
 
 from orgraph.dashboard.media_view import reader_for
-from orgraph.loader.media_draw import camera_image, factor_for, label, mosaic
+from orgraph.loader.media_draw import draw_marks, factor_for, label, mosaic, upscale
 from orgraph.loader.media_frame import read_frame_media
 
 CACHE_BYTES = 96 * 1024 * 1024
 """JPEG bytes kept for all sessions together (about 1,500 frames of 4 cameras)."""
-TILE_WIDTH = 480
-"""Each camera is scaled to this width in the mosaic (small frames are enlarged)."""
-JPEG_QUALITY = 80
+TILE_WIDTH = 360
+"""Cameras are scaled to about this width (a whole factor up, or down): about the size a
+tile is shown at in the page's image column, so nothing is drawn that is not seen."""
+JPEG_QUALITY = 78
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,8 @@ class JpegCache:
 
 
 CACHE = JpegCache(CACHE_BYTES)
-_PREFETCH = ThreadPoolExecutor(max_workers=1, thread_name_prefix="orgraph-mosaics")
+_PREFETCH = ThreadPoolExecutor(max_workers=2, thread_name_prefix="orgraph-mosaics")
+"""Two threads: one reads HDF5 (under the file's lock) while the other draws and encodes."""
 _QUEUED: set[tuple[MosaicSpec, int]] = set()
 _QUEUED_LOCK = threading.Lock()
 
@@ -91,25 +93,33 @@ def _depth_text(depth: float | None) -> str:
     return "depth unknown" if depth is None else f"depth {depth:.2f} m"
 
 
+def _scaled(bgr: np.ndarray) -> tuple[np.ndarray, float]:
+    """RGB near TILE_WIDTH wide: small frames enlarged by a whole factor, large ones reduced."""
+    w = bgr.shape[1]
+    if w < TILE_WIDTH:
+        k = factor_for(w, TILE_WIDTH)
+        return upscale(np.ascontiguousarray(bgr[..., ::-1]), k), float(k)
+    k = max(1, w // TILE_WIDTH)
+    if k > 1:  # reduce first (the box filter does not care about channel order), flip after
+        bgr = np.asarray(Image.fromarray(np.ascontiguousarray(bgr)).reduce(k))
+    return np.ascontiguousarray(bgr[..., ::-1]), 1.0 / k
+
+
 def _tile(fm, source: str, spec: MosaicSpec) -> np.ndarray:
-    """One camera at TILE_WIDTH, labelled; gaze depth in the label of an egocentric view."""
+    """One camera near TILE_WIDTH, labelled; gaze depth in the label of an egocentric view."""
     image = fm.images[source]
+    rgb, factor = _scaled(image)
     if fm.is_blank(image):
-        h, w = image.shape[:2]
-        tile = np.full((h, w, 3), 40, np.uint8)
-        text = f"{source}: no image at this frame"
-    else:
-        factor = factor_for(image.shape[1], TILE_WIDTH) if image.shape[1] < TILE_WIDTH else 1
-        tile = camera_image(fm, source, factor, overlays=spec.overlays)
-        text = source
-        if fm.is_ego(source):
-            gaze = fm.gaze.get(source)
-            depth = fm.gaze_depth.get(source)
-            text += " (ego) gaze " + ("none" if gaze is None else _depth_text(depth))
-    if tile.shape[1] != TILE_WIDTH:
-        height = max(1, round(tile.shape[0] * TILE_WIDTH / tile.shape[1]))
-        tile = np.asarray(Image.fromarray(tile).resize((TILE_WIDTH, height), Image.BILINEAR))
-    return label(tile, text)
+        rgb[:] = 40
+        return label(rgb, f"{source}: no image at this frame")
+    text = source
+    if fm.is_ego(source):
+        gaze = fm.gaze.get(source)
+        if spec.overlays:
+            rgb = draw_marks(rgb, factor, gaze, fm.hands.get(source))  # type: ignore[arg-type]
+        depth = fm.gaze_depth.get(source)
+        text += " (ego) gaze " + ("none" if gaze is None else _depth_text(depth))
+    return label(rgb, text)
 
 
 def render(spec: MosaicSpec, frame: int) -> bytes:
@@ -125,9 +135,7 @@ def render(spec: MosaicSpec, frame: int) -> bytes:
             audio=False,
             point_cloud=False,
         )
-    tiles = [_tile(fm, s, spec) for s in spec.sources]
-    h = max(t.shape[0] for t in tiles)
-    tiles = [np.pad(t, ((0, h - t.shape[0]), (0, 0), (0, 0))) for t in tiles]
+    tiles = [_tile(fm, s, spec) for s in spec.sources]  # one size: a take's cameras share it
     columns = 1 if len(tiles) == 1 else 2 if len(tiles) <= 4 else 3
     buf = io.BytesIO()
     Image.fromarray(mosaic(tiles, columns)).save(buf, format="JPEG", quality=JPEG_QUALITY)
@@ -165,7 +173,7 @@ def _prefetch_one(spec: MosaicSpec, frame: int) -> None:
 
 
 def prefetch(spec: MosaicSpec, frames: Iterable[int]) -> None:
-    """Draw these frames in the background (one thread for the process), nearest first."""
+    """Draw these frames in the background (two threads for the process), nearest first."""
     for frame in frames:
         key = (spec, frame)
         with _QUEUED_LOCK:

@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
 
+from orgraph.dashboard import data
 from orgraph.dashboard import frame_images as fi
 
 _COMPONENT = components.declare_component(
@@ -26,11 +27,11 @@ KEY = "fv_player"
 SPEEDS = (0.5, 1.0, 2.0)
 BEHIND, AHEAD = 8, 16
 """Frames sent around the current one when stepping."""
-PLAY_SECONDS = 3.0
+PLAY_SECONDS = 4.0
 """Seconds of frames sent ahead while playing (at the chosen speed)."""
 DRAW_NOW = 3
 """Frames next to the current one drawn before answering; the rest in the background."""
-MAX_SEND = 60
+MAX_SEND = 120
 
 
 @dataclass
@@ -86,11 +87,11 @@ def wanted(frame: int, total: int, playing: bool, speed: float) -> list[int]:
     return order
 
 
-def frames_to_send(spec: fi.MosaicSpec, frames: list[int], have: frozenset[int]) -> dict[str, str]:
-    """Data URLs of the frames the browser lacks: the nearest drawn now, the rest if ready.
-
-    Frames not ready yet are drawn in the background and sent with the next answer.
-    """
+def frames_to_send(
+    spec: fi.MosaicSpec, frames: list[int], have: frozenset[int]
+) -> tuple[dict[str, str], int]:
+    """Data URLs of the frames the browser lacks (the nearest drawn now, the rest if ready),
+    and how many are still being drawn in the background (sent with a later answer)."""
     out: dict[str, str] = {}
     later: list[int] = []
     for i, f in enumerate(frames):
@@ -102,6 +103,26 @@ def frames_to_send(spec: fi.MosaicSpec, frames: list[int], have: frozenset[int])
         else:
             out[str(f)] = fi.data_url(image)
     fi.prefetch(spec, later)
+    return out, len(later)
+
+
+BUCKET = 128
+"""Frames per cached scene-graph range query."""
+
+
+def triplet_texts(take: str, frames: list[int]) -> dict[str, list[str]]:
+    """'subject relation object' lines of each frame (empty for frames without triplets)."""
+    if not frames:
+        return {}
+    out: dict[str, list[str]] = {str(f): [] for f in frames}
+    for b in range(min(frames) // BUCKET, max(frames) // BUCKET + 1):
+        df = data.catalog(
+            "scene_graph_range", take=take, first=b * BUCKET, last=(b + 1) * BUCKET - 1
+        )
+        for row in df.itertuples(index=False):
+            key = str(int(row.frame))
+            if key in out:
+                out[key].append(f"{row.subject} {row.relation} {row.object}")
     return out
 
 
@@ -129,8 +150,12 @@ def player(
     """Draw the player at `frame`; `jump` changes whenever the page (not the browser) moved."""
     token = spec_token(spec)
     lanes, rows = strip_rows(intervals)
+    window = wanted(frame, total, playing, speed)
+    images, pending = frames_to_send(spec, window, have)
     _COMPONENT(
-        frames=frames_to_send(spec, wanted(frame, total, playing, speed), have),
+        frames=images,
+        pending=pending,
+        triplets=triplet_texts(spec.take, window),
         spec=token,
         total=total,
         fps=15,

@@ -152,8 +152,25 @@ def media_path(recorded: str) -> Path | None:
         return None
 
 
-def show_modalities(path: Path, take: str, frame: int, frames: int, run: str | None) -> None:
+def panel_frame(take: str, frame: int, playing: bool) -> int:
+    """The frame the audio and point cloud show: while playing, the one playback started at.
+
+    Redrawing a 3-D plot and an audio player for every answer during playback would hold
+    up the browser's drawing of the played frames; pausing updates them.
+    """
+    kept = st.session_state.get("_fv_panel")
+    if playing and kept is not None and kept[0] == take:
+        st.caption(f"Playing: audio and point cloud of frame {kept[1]}; pause to update them.")
+        return int(kept[1])
+    st.session_state["_fv_panel"] = (take, frame)
+    return frame
+
+
+def show_modalities(
+    path: Path, take: str, frame: int, frames: int, run: str | None, playing: bool
+) -> None:
     """Audio, point cloud and the Rerun recording, each behind its own URL toggle."""
+    frame = panel_frame(take, frame, playing)
     audio, cloud = st.columns(2)
     with audio:
         if url_state.flag("fv_audio", "audio", "Audio of the current second", True):
@@ -213,7 +230,7 @@ def render() -> None:
     with graph:
         show_scene_graph(take, frame, run)
     if path is not None:
-        show_modalities(path, take, frame, frames, run)
+        show_modalities(path, take, frame, frames, run, playing)
 
 
 def _token(spec: fi.MosaicSpec) -> str:
