@@ -7,6 +7,7 @@ file's lock; a take without audio or a point cloud says so instead.
 
 from __future__ import annotations
 
+import base64
 import io
 import tempfile
 import wave
@@ -82,7 +83,9 @@ def show_audio(path: Path, take: str, frame: int) -> None:
         st.info(f"Take {take} has no audio.")
         return
     samples, rate, first = second
-    st.audio(wav_bytes(samples, rate), format="audio/wav")
+    # A data URL, not a served media file: nothing can vanish before the browser fetches it.
+    wav = base64.b64encode(wav_bytes(samples, rate)).decode("ascii")
+    st.audio(f"data:audio/wav;base64,{wav}", format="audio/wav")
     st.caption(
         f"{samples.shape[0] / rate:.2f} s around frame {frame} ({rate} Hz, "
         f"{samples.shape[1]} channels); the line marks the current frame"

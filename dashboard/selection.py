@@ -104,5 +104,9 @@ def frame_to_url(widget: str, frame: int) -> None:
 
 
 def open_frame(take: str, frame: int) -> None:
-    """Switch to the frame viewer at this take and frame."""
-    st.switch_page("views/frame_viewer.py", query_params={TAKE_KEY: take, FRAME_KEY: str(frame)})
+    """Switch to the frame viewer at this take and frame (keeping the run last compared)."""
+    query = {TAKE_KEY: take, FRAME_KEY: str(frame)}
+    last = st.session_state.get("_fv_last")
+    if last and last[0] == take and last[2]:
+        query["run"] = str(last[2])
+    st.switch_page("views/frame_viewer.py", query_params=query)

@@ -50,7 +50,9 @@ def flag(widget: str, name: str, label: str, default: bool, help: str | None = N
     notice = seed(widget, name, parse_flag)
     if notice:
         st.warning(notice)
-    st.session_state.setdefault(widget, default)
+    kept = f"_{widget}_kept"  # outlives the widget's own state when another page is shown
+    st.session_state.setdefault(widget, st.session_state.get(kept, default))
     on = bool(st.toggle(label, key=widget, help=help))
+    st.session_state[kept] = on
     write(widget, name, "1" if on else "0")
     return on

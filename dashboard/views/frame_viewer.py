@@ -110,7 +110,9 @@ def choose_run(take: str) -> str | None:
         st.query_params.pop("run", None)
         return None
     if st.session_state.get("fv_run") not in options:
-        st.session_state["fv_run"] = usable[0]
+        last = st.session_state.get(LAST_OPENED)
+        kept = last[2] if last and last[0] == take and last[2] in options else None
+        st.session_state["fv_run"] = kept or usable[0]
     choice = st.selectbox("Compare with the predictions of", options, key="fv_run")
     url_state.write("fv_run", "run", str(choice))
     return None if choice == NO_RUN else str(choice)
@@ -199,7 +201,7 @@ def render() -> None:
     with top[2]:
         run = choose_run(take)
     frame_to_url(FRAME, frame)
-    st.session_state[LAST_OPENED] = (take, frame, run)
+    st.session_state[LAST_OPENED] = (take, frame, st.session_state.get("fv_run"))
     pointer = data.frame_pointer(take, frame)
     if pointer is None:
         st.warning(f"Frame {frame} of {take} is not in the graph store.")
