@@ -166,7 +166,9 @@ def test_bad_frames_are_said_and_clamped(at: AppTest, asked: str, shown: str, wo
     frames = player_args(at)["total"]
     want = frames - 1 if shown == "last" else int(shown)
     warning = texts(at.warning)
-    assert words in warning and f"showing {'the last frame, ' if shown == 'last' else ''}" in warning
+    assert (
+        words in warning and f"showing {'the last frame, ' if shown == 'last' else ''}" in warning
+    )
     assert f"frame **{want}**" in texts(at.markdown)
     assert at.query_params["frame"] == str(want)
     at.run()  # the notice was about the link; it does not repeat once the URL is fixed
