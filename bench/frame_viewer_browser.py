@@ -243,12 +243,12 @@ def single(args: argparse.Namespace) -> None:
         )
 
 
-def one_page(browser, url: str, seconds: float, out: dict, key: int) -> None:
+def one_page(browser, url: str, seconds: float, out: dict, key: int, extra: str = "") -> None:
     """One page stepping Next (Prev at the end) for `seconds`, timing each step."""
     page = browser.new_page(viewport={"width": 1300, "height": 1000})
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{url}/frame?take=MISS/1/2&frame={5 + key}")
+    page.goto(f"{url}/frame?take=MISS/1/2&frame={5 + key}{extra}")
     frame = player_frame(page, 120)
     images, updates = [], []
     deadline = time.monotonic() + seconds
@@ -284,7 +284,7 @@ def pages(args: argparse.Namespace) -> None:
         def worker(i: int) -> None:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-                one_page(browser, url, args.seconds, results, i)
+                one_page(browser, url, args.seconds, results, i, args.query)
                 browser.close()
 
         threads = [threading.Thread(target=worker, args=(i,)) for i in range(args.pages)]
@@ -321,6 +321,7 @@ def main() -> int:
     ap.add_argument("--play-seconds", type=float, default=6.0)
     ap.add_argument("--pages", type=int, default=0, help="N pages at once on tiny (0: single)")
     ap.add_argument("--seconds", type=float, default=40.0, help="stepping time with --pages")
+    ap.add_argument("--query", default="", help="more URL parameters, e.g. '&cloud=0&audio=0'")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     if args.pages:

@@ -52,6 +52,11 @@ PAGES = [  # url path, element that must render, text that must appear
 @pytest.fixture(scope="module")
 def chromium() -> Path:
     """Debian's Chromium, or a skip (a failure under CI=true) naming how to install it."""
+    return require_chromium()
+
+
+def require_chromium() -> Path:
+    """CHROMIUM if installed; else a skip (a failure under CI=true) saying how to get it."""
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} missing: `apt-get install -y chromium` (make test does it as root)"
         if in_ci():

@@ -16,7 +16,7 @@ STEP_JS = """async (which) => {
   const want = Number(img.dataset.frame || -1) + (which === 'next' ? 1 : -1);
   const t0 = performance.now();
   document.getElementById(which).click();
-  while (performance.now() - t0 < 10000) {
+  while (performance.now() - t0 < 30000) {
     await new Promise((r) => requestAnimationFrame(r));
     if (Number(img.dataset.frame) === want && img.complete && img.naturalWidth > 0) {
       try { await img.decode(); } catch (e) { continue; }  // replaced while decoding
