@@ -18,8 +18,9 @@ from orgraph.dashboard import data, frame_panels, url_state
 from orgraph.dashboard import frame_images as fi
 from orgraph.dashboard.context import media_root, media_root_notice, run_page
 from orgraph.dashboard.frame_player import last_report, player
-from orgraph.dashboard.graphs import STATUS_TEXT, scene_graph_dot, triplet_status
+from orgraph.dashboard.graphs import STATUS_TEXT, triplet_status
 from orgraph.dashboard.media_view import MediaMissing, reader_for, resolve
+from orgraph.dashboard.scene_svg import scene_graph_svg
 from orgraph.dashboard.selection import frame_from_url, frame_to_url, pick_take
 
 NO_RUN = "(ground truth only)"
@@ -135,7 +136,7 @@ def show_scene_graph(take: str, frame: int, run: str | None) -> None:
             )
         )
         st.caption("Edges: green = correct, red dashed = missed, orange dotted = extra.")
-    st.graphviz_chart(scene_graph_dot(status, compare=predicted is not None))
+    st.markdown(scene_graph_svg(status, compare=predicted is not None), unsafe_allow_html=True)
     shown = status if predicted is not None else status.drop(columns="status")
     if predicted is not None:
         shown = shown.assign(status=shown["status"].map(STATUS_TEXT))
@@ -212,7 +213,7 @@ def render() -> None:
     )
     path = media_path(str(pointer["file"]))
     cameras = choose_cameras(path, take) if path is not None else []
-    images, graph = st.columns([3, 2])
+    images, graph = st.columns([11, 9])
     with images:
         if path is not None:
             report = last_report()
