@@ -144,7 +144,7 @@ def test_console_refuses_writes_and_shows_results(at: AppTest) -> None:
     at.button(key="cy_run").click().run()
     assert not at.error
     assert len(at.dataframe[0].value) > 0
-    assert sum('data-testid="scene-graph"' in m.value for m in at.markdown) == 1
+    assert len(at.get("graphviz_chart")) == 1
     at.text_area(key="cy_params").set_value("[1, 2]")
     at.button(key="cy_run").click().run()
     assert "JSON object" in texts(at.error)
