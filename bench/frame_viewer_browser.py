@@ -34,7 +34,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.support.player_probe import play, player_frame, shown_frame, step_ms  # noqa: E402
+from tests.support.player_probe import (  # noqa: E402
+    direction,
+    play,
+    player_frame,
+    shown_frame,
+    step_ms,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
@@ -252,14 +258,12 @@ def one_page(browser, url: str, seconds: float, out: dict, key: int, extra: str 
     frame = player_frame(page, 120)
     images, updates = [], []
     deadline = time.monotonic() + seconds
-    direction = "next"
+    way = "next"
     while time.monotonic() < deadline:
-        if shown_frame(frame) >= 60:
-            direction = "prev"
-        elif shown_frame(frame) <= 2:
-            direction = "next"
-        images.append(step_ms(frame, direction))
-        updates.append(full_update_ms(page, frame, direction))
+        way = direction(frame, way)
+        images.append(step_ms(frame, way))
+        way = direction(frame, way)
+        updates.append(full_update_ms(page, frame, way))
     broken = page.get_by_text("Image source error").count()
     exceptions = page.locator('[data-testid="stException"]').count()
     out[key] = {

@@ -69,6 +69,17 @@ def shown_frame(frame: Any) -> int:
     return int(frame.evaluate("() => Number(document.getElementById('img').dataset.frame)"))
 
 
+def total_frames(frame: Any) -> int:
+    """How many frames the take in the player has."""
+    return int(frame.evaluate("() => S.total"))
+
+
+def direction(frame: Any, current: str) -> str:
+    """Keep stepping `current` way; turn round 2 frames before either end."""
+    n, total = shown_frame(frame), total_frames(frame)
+    return "prev" if n >= total - 3 else "next" if n <= 2 else current
+
+
 def step_ms(frame: Any, which: str = "next") -> float:
     """Milliseconds from a click on Next (or Prev) to the new image on screen (-1: never)."""
     return float(frame.evaluate(STEP_JS, which))
