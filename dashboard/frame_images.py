@@ -31,6 +31,8 @@ TILE_WIDTH = 360
 """Cameras are scaled to about this width (a whole factor up, or down): about the size a
 tile is shown at in the page's image column, so nothing is drawn that is not seen."""
 JPEG_QUALITY = 78
+MAX_QUEUED = 400
+"""Frames waiting to be drawn in the background, for all sessions; more are not queued."""
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,8 @@ def prefetch(spec: MosaicSpec, frames: Iterable[int]) -> None:
     for frame in frames:
         key = (spec, frame)
         with _QUEUED_LOCK:
+            if len(_QUEUED) >= MAX_QUEUED:
+                return  # asked again with the next answer, if still wanted
             if key in _QUEUED or CACHE.get(key) is not None:
                 continue
             _QUEUED.add(key)
