@@ -104,6 +104,18 @@ def media_root() -> Path | None:
     return Path(value).expanduser() if value.strip() else settings().media_root
 
 
+def media_root_notice() -> str | None:
+    """A one-line notice when the media directory given does not exist (else None)."""
+    root = media_root()
+    if root is None or root.is_dir():
+        return None
+    what = "is not a directory" if root.exists() else "does not exist"
+    return (
+        f"The media directory {root} {what}; moved HDF5 files cannot be looked for there "
+        "(files are opened where the graph recorded them)."
+    )
+
+
 def _sync(widget_key: str, state_key: str) -> None:
     st.session_state[state_key] = st.session_state[widget_key].strip()
 
@@ -123,6 +135,9 @@ def sidebar() -> None:
             args=("_media_root", "media_root"),
             help=f"Files named by the graph are looked for here by name; also ${MEDIA_ENV}.",
         )
+        notice = media_root_notice()
+        if notice:
+            st.warning(notice)
         st.text_input(
             "Training runs directory",
             value=st.session_state["runs_dir"],

@@ -1,95 +1,130 @@
-"""Frame viewer: every camera of one frame from HDF5, gaze and hands, and its scene graph.
+"""Frame viewer: play or step a take with every modality, its scene graph beside the images.
 
-Images come through the Frame node's media pointer (file, take group, index); a stored
-model run's prediction is shown beside the ground truth with differences marked.
+The player (dashboard/frame_player.py) shows the cameras of each frame as one mosaic with
+gaze and hands drawn, steps and plays in the browser at 15 FPS (half or double speed)
+and draws the take's intervals with a cursor; the page answers each move with the scene
+graph, the current second's audio, the point cloud in 3-D, gaze depth and a Rerun
+recording. Take, frame, run and toggles live in the URL.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-from orgraph.dashboard import data
-from orgraph.dashboard.context import media_root, run_page
-from orgraph.dashboard.graphs import STATUS_TEXT, scene_graph_dot, triplet_status
-from orgraph.dashboard.media_view import MediaMissing, read_frame, rendered_views, resolve
+from orgraph.core.vocabulary import EGO_ROLES
+from orgraph.dashboard import data, frame_panels, url_state
+from orgraph.dashboard import frame_images as fi
+from orgraph.dashboard.context import media_root, media_root_notice, run_page
+from orgraph.dashboard.frame_player import last_report, player
+from orgraph.dashboard.graphs import STATUS_TEXT, triplet_status
+from orgraph.dashboard.media_view import MediaMissing, reader_for, resolve
+from orgraph.dashboard.scene_svg import scene_graph_svg
 from orgraph.dashboard.selection import frame_from_url, frame_to_url, pick_take
 
-COLUMNS = 4
 NO_RUN = "(ground truth only)"
+LAST_OPENED = "_fv_last"  # (take, frame, run) last shown here; the Timeline's cursor
+FRAME = "fv_frame"
+JUMP = "_fv_jump"
+SEQ = "_fv_seq"
 
 
-def _step(delta: int, frames: int) -> None:
-    st.session_state["fv_frame"] = min(max(0, st.session_state["fv_frame"] + delta), frames - 1)
+def current_frame(take: str, frames: int) -> tuple[int, bool, float]:
+    """(frame, playing, speed): from a new link, else the player's report, else as before."""
+    if st.session_state.get("_fv_frame_take") != take:  # a new take starts at its frame 0
+        last = st.session_state.get(LAST_OPENED)
+        st.session_state[FRAME] = last[1] if last and last[0] == take else 0
+        st.session_state["_fv_frame_take"] = take
+        st.session_state[JUMP] = st.session_state.get(JUMP, 0) + 1
+    asked = st.query_params.get("frame")
+    if asked is not None and asked != st.session_state.get(f"_{FRAME}_url"):
+        st.session_state[JUMP] = st.session_state.get(JUMP, 0) + 1  # a link brought a frame
+    notice = frame_from_url(FRAME, frames)
+    if notice:
+        st.warning(notice)
+    report = last_report()
+    playing, speed = False, 1.0
+    if report is not None and (report.mount, report.seq) != st.session_state.get(SEQ):
+        st.session_state[SEQ] = (report.mount, report.seq)
+        st.session_state[FRAME] = min(max(0, report.frame), frames - 1)
+    if report is not None:
+        playing, speed = report.playing, report.speed
+    return int(st.session_state[FRAME]), playing, speed
 
 
-def frame_controls(frames: int) -> int:
-    """Slider with previous/next buttons; the buttons change the slider before it is drawn."""
-    frame_from_url("fv_frame", frames)
-    st.session_state.setdefault("fv_frame", 0)
-    prev, slider, nxt = st.columns([1, 10, 1], vertical_alignment="bottom")
-    prev.button(
-        "◀ Prev",
-        on_click=_step,
-        args=(-1, frames),
-        key="fv_prev",
-        disabled=st.session_state["fv_frame"] <= 0,
-    )
-    nxt.button(
-        "Next ▶",
-        on_click=_step,
-        args=(1, frames),
-        key="fv_next",
-        disabled=st.session_state["fv_frame"] >= frames - 1,
-    )
-    frame = slider.slider("Frame", 0, frames - 1, key="fv_frame") if frames > 1 else 0
-    return int(frame)
+def _parse_cams(sources: list[str]):
+    def parse(value: str) -> list[str]:
+        asked = [s for s in value.split(",") if s]
+        unknown = [s for s in asked if s not in sources]
+        if unknown or not asked:
+            raise ValueError(f"this take has no camera {', '.join(unknown) or '(none given)'}")
+        return asked
+
+    return parse
 
 
-def show_images(take: str, frame: int, recorded: str) -> None:
-    """All cameras of the frame in a grid, egocentric views first with gaze and hands."""
-    try:
-        path = resolve(recorded, media_root())
-    except MediaMissing as exc:
-        st.warning(f"**Media file not found.** {exc}")
-        return
-    overlay = st.toggle("Apply the published gaze calibration offset", value=True, key="fv_offset")
-    media = read_frame(path, take, frame, apply_offset=overlay)
-    views = rendered_views(media)
-    st.caption(
-        f"{len(views)} cameras from `{path}`; red ring = gaze, cyan/yellow dots = "
-        "left/right wrist and palm, white = finger tips"
-    )
-    for start in range(0, len(views), COLUMNS):
-        cols = st.columns(COLUMNS)
-        for col, (caption, image) in zip(cols, views[start : start + COLUMNS], strict=False):
-            if image is None:
-                col.info(caption)
-            else:
-                col.image(image, caption=caption, width="stretch")
+def take_sources(path: Path, take: str) -> list[str]:
+    """The take's cameras as the file names them, egocentric first."""
+    handle = reader_for(path)
+    with handle.lock:
+        sources = list(handle.reader.media(take).take.sources)
+    return sorted(sources, key=lambda s: (s not in EGO_ROLES, s))
+
+
+def choose_cameras(path: Path, take: str) -> list[str]:
+    """The cameras shown (all by default, egocentric first), kept in ?cams=."""
+    sources = take_sources(path, take)
+    notice = url_state.seed("fv_cams", "cams", _parse_cams(sources))
+    if notice:
+        st.warning(notice)
+    if not set(st.session_state.get("fv_cams") or []) <= set(sources):
+        st.session_state["fv_cams"] = sources
+    st.session_state.setdefault("fv_cams", sources)
+    chosen = st.multiselect("Cameras", sources, key="fv_cams") or sources
+    if set(chosen) == set(sources):
+        st.query_params.pop("cams", None)
+    else:
+        url_state.write("fv_cams", "cams", ",".join(chosen))
+    return [s for s in sources if s in chosen]
 
 
 def choose_run(take: str) -> str | None:
-    """A stored prediction run covering this take, if any."""
+    """A stored prediction run covering this take, if any; kept in ?run=."""
     runs = data.prediction_runs()
-    usable = [r for r in runs["run"] if take in data.run_takes(str(r))] if len(runs) else []
+    usable = [str(r) for r in runs["run"] if take in data.run_takes(str(r))] if len(runs) else []
+    options = [NO_RUN, *usable]
+
+    def parse(value: str) -> str:
+        if value not in options:
+            raise ValueError(f"no stored run of that name has predictions for {take}")
+        return value
+
+    notice = url_state.seed("fv_run", "run", parse)
+    if notice:
+        st.warning(notice)
     if not usable:
         st.caption(
             "No model predictions are stored for this take; `orgraph evaluate RUN "
             "--write-back` stores a run's predictions."
         )
+        st.query_params.pop("run", None)
         return None
-    choice = st.selectbox(
-        "Compare with the predictions of", [NO_RUN, *usable], index=1, key="fv_run"
-    )
+    if st.session_state.get("fv_run") not in options:
+        last = st.session_state.get(LAST_OPENED)
+        kept = last[2] if last and last[0] == take and last[2] in options else None
+        st.session_state["fv_run"] = kept or usable[0]
+    choice = st.selectbox("Compare with the predictions of", options, key="fv_run")
+    url_state.write("fv_run", "run", str(choice))
     return None if choice == NO_RUN else str(choice)
 
 
-def show_scene_graph(take: str, frame: int) -> None:
+def show_scene_graph(take: str, frame: int, run: str | None) -> None:
     """The frame's triplets as a graph and as a table, against a prediction if chosen."""
     truth = data.catalog("scene_graph_at_frame", take=take, frame=frame)
-    run = choose_run(take)
     predicted = data.predicted_at_frame(take, frame, run) if run else None
     status = triplet_status(truth, predicted)
+    st.markdown(f"**Scene graph of frame {frame}**")
     if status.empty:
         st.info(f"Frame {frame} of {take} has no annotated triplets.")
         return
@@ -101,20 +136,73 @@ def show_scene_graph(take: str, frame: int) -> None:
             )
         )
         st.caption("Edges: green = correct, red dashed = missed, orange dotted = extra.")
-    graph, table = st.columns([3, 2])
-    graph.graphviz_chart(scene_graph_dot(status, compare=predicted is not None))
+    st.markdown(scene_graph_svg(status, compare=predicted is not None), unsafe_allow_html=True)
     shown = status if predicted is not None else status.drop(columns="status")
     if predicted is not None:
         shown = shown.assign(status=shown["status"].map(STATUS_TEXT))
-    table.dataframe(shown, hide_index=True, key="fv_triplets")
+    st.dataframe(shown, hide_index=True, key="fv_triplets")
+
+
+def media_path(recorded: str) -> Path | None:
+    """The HDF5 file of the take, or None after saying why it cannot be found."""
+    notice = media_root_notice()
+    if notice:
+        st.warning(notice)
+    try:
+        return resolve(recorded, media_root())
+    except MediaMissing as exc:
+        st.warning(f"**Media file not found.** {exc}")
+        return None
+
+
+def panel_frame(take: str, frame: int, playing: bool) -> int:
+    """The frame the audio and point cloud show: while playing, the one playback started at.
+
+    Redrawing a 3-D plot and an audio player for every answer during playback would hold
+    up the browser's drawing of the played frames; pausing updates them.
+    """
+    kept = st.session_state.get("_fv_panel")
+    if playing and kept is not None and kept[0] == take:
+        st.caption(f"Playing: audio and point cloud of frame {kept[1]}; pause to update them.")
+        return int(kept[1])
+    st.session_state["_fv_panel"] = (take, frame)
+    return frame
+
+
+def show_modalities(
+    path: Path, take: str, frame: int, frames: int, run: str | None, playing: bool
+) -> None:
+    """Audio, point cloud and the Rerun recording, each behind its own URL toggle."""
+    frame = panel_frame(take, frame, playing)
+    audio, cloud = st.columns(2)
+    with audio:
+        if url_state.flag("fv_audio", "audio", "Audio of the current second", True):
+            frame_panels.show_audio(path, take, frame)
+    with cloud:
+        if url_state.flag("fv_cloud", "cloud", "Point cloud (3-D)", True):
+            frame_panels.show_cloud(path, take, frame)
+    with st.expander("Open in Rerun"):
+        frame_panels.show_rerun(path, take, frame, frames, run)
 
 
 def render() -> None:
-    """Take and frame choice, the cameras, then the scene graph."""
+    """Take, run and toggles; the player beside the scene graph; then the other modalities."""
     take = pick_take("fv_take")
+    if take is None:
+        return
     frames = int(data.take_row(take)["frames"])
-    frame = frame_controls(frames)
-    frame_to_url("fv_frame", frame)
+    frame, playing, speed = current_frame(take, frames)
+    top = st.columns(3, vertical_alignment="bottom")
+    with top[0]:
+        overlays = url_state.flag("fv_overlays", "overlays", "Gaze and hands", True)
+    with top[1]:
+        offset = url_state.flag(
+            "fv_offset", "offset", "Apply the published gaze calibration offset", True
+        )
+    with top[2]:
+        run = choose_run(take)
+    frame_to_url(FRAME, frame)
+    st.session_state[LAST_OPENED] = (take, frame, st.session_state.get("fv_run"))
     pointer = data.frame_pointer(take, frame)
     if pointer is None:
         st.warning(f"Frame {frame} of {take} is not in the graph store.")
@@ -123,8 +211,35 @@ def render() -> None:
         f"**{take}**, frame **{frame}** of {frames} · {float(pointer['time']):.2f} s · "
         f"{int(pointer['triplets'])} triplets"
     )
-    show_images(take, frame, str(pointer["file"]))
-    show_scene_graph(take, frame)
+    path = media_path(str(pointer["file"]))
+    cameras = choose_cameras(path, take) if path is not None else []
+    images, graph = st.columns([11, 9])
+    with images:
+        if path is not None:
+            report = last_report()
+            spec = fi.spec_for(path, take, cameras, overlays, offset)
+            have = report.have if report and report.spec == _token(spec) else frozenset()
+            player(
+                spec,
+                frame,
+                frames,
+                jump=st.session_state[JUMP],
+                playing=playing,
+                speed=speed,
+                have=have,
+                intervals=data.catalog("activity_timeline", take=take),
+            )
+            st.markdown("Gaze: " + frame_panels.gaze_depth_text(path, take, frame, offset))
+    with graph:
+        show_scene_graph(take, frame, run)
+    if path is not None:
+        show_modalities(path, take, frame, frames, run, playing)
+
+
+def _token(spec: fi.MosaicSpec) -> str:
+    from orgraph.dashboard.frame_player import spec_token
+
+    return spec_token(spec)
 
 
 run_page("Frame viewer", render)

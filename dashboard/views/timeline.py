@@ -20,6 +20,8 @@ from orgraph.dashboard.selection import open_frame, pick_take
 def render() -> None:
     """Take choice, the Gantt, then the jump to the frame viewer."""
     take = pick_take("tl_take")
+    if take is None:
+        return
     info = data.take_row(take)
     frames = int(info["frames"])
     st.caption(
@@ -51,16 +53,16 @@ def render() -> None:
         "Drag across the chart to zoom into a time span (double-click to reset); hover a bar "
         "for its start, end and length."
     )
-    event = st.plotly_chart(
-        charts.gantt(intervals, lanes, sub_lane),
-        key="gantt",
-        on_select="rerun",
-        selection_mode="points",
-    )
+    fig = charts.gantt(intervals, lanes, sub_lane)
+    opened = last_opened(take)
+    if opened is not None:
+        fig.add_vline(x=opened / float(info["fps"]), line_color="black", line_width=2)
+        st.caption(f"The black line is frame {opened}, last opened in the frame viewer.")
+    event = st.plotly_chart(fig, key="gantt", on_select="rerun", selection_mode="points")
     clicked = _clicked_frame(event)
     if clicked is not None and clicked != st.session_state.get("_tl_click"):
         st.session_state["tl_frame"] = st.session_state["_tl_click"] = clicked
-    st.session_state.setdefault("tl_frame", 0)
+    st.session_state.setdefault("tl_frame", opened or 0)
     st.session_state["tl_frame"] = min(int(st.session_state["tl_frame"]), frames - 1)
     left, right = st.columns([2, 1], vertical_alignment="bottom")
     frame = left.number_input(
@@ -81,6 +83,12 @@ def render() -> None:
         file_name=f"timeline_{take.replace('/', '_')}.csv",
         mime="text/csv",
     )
+
+
+def last_opened(take: str) -> int | None:
+    """The frame of this take last shown in the frame viewer in this session, if any."""
+    last = st.session_state.get("_fv_last")
+    return int(last[1]) if last and last[0] == take else None
 
 
 def _clicked_frame(event: object) -> int | None:

@@ -23,6 +23,7 @@ from orgraph.core.store import open_store
 from orgraph.queries.stats import graph_summary
 from tests.support.browser import CHROMIUM_ARGS, served_process
 from tests.support.loads import cli_load
+from tests.support.player_probe import player_frame, shown_frame
 
 pytestmark = pytest.mark.browser
 
@@ -110,7 +111,7 @@ def test_counts_right_and_memory_bounded_across_loads(
         def frame_viewer(frame: int) -> None:
             page.goto(f"{url}/frame?take=MISS/1/1&frame={frame}")
             expect(page.get_by_text(f"frame {frame} of")).to_be_visible(timeout=60_000)
-            page.wait_for_selector('[data-testid="stImage"]', timeout=60_000)
+            assert shown_frame(player_frame(page)) == frame
             assert page.locator('[data-testid="stException"]').count() == 0
             assert page.get_by_text("could not be used").count() == 0
 

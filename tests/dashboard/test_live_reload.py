@@ -20,7 +20,7 @@ from orgraph.dashboard import live_store
 from orgraph.dashboard.context import CHANGED_NOTICE
 from orgraph.queries.stats import graph_summary
 from tests.dashboard.conftest import generate_tiny
-from tests.dashboard.test_pages import app, page, texts
+from tests.dashboard.test_pages import app, page, player_frames, texts
 from tests.support.loads import cli_load, commit_held_in_wal, swap_in
 
 
@@ -117,7 +117,7 @@ def test_forced_reload_then_load_shows_every_take(
     assert counts(at) == full  # not 0, not an engine error
     at.switch_page("views/frame_viewer.py").run()
     assert not at.exception and not at.error, texts(at.error)
-    assert len(at.get("image")) > 0
+    assert player_frames(at)  # the player got the frame's mosaic
 
 
 def test_replaced_database_file_is_read(monkeypatch: pytest.MonkeyPatch, tiny, db: Path) -> None:

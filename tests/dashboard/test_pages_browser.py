@@ -20,7 +20,7 @@ TAKE = "MISS/2/1"
 PAGES = [  # url path, element that must render, text that must appear
     ("", '[data-testid="stPlotlyChart"]', "Relation frequencies"),  # the default page
     (f"timeline?take={TAKE}", '[data-testid="stPlotlyChart"]', "Open in frame viewer"),
-    (f"frame?take={TAKE}&frame=12", '[data-testid="stImage"]', "frame 12 of"),
+    (f"frame?take={TAKE}&frame=12", '[data-testid="stCustomComponentV1"]', "frame 12 of"),
     ("workflow", '[data-testid="stGraphVizChart"]', "Directly-follows"),
     ("console", '[data-testid="stTextArea"]', "Cypher (read-only)"),
     ("model", '[data-testid="stPlotlyChart"]', "Baselines and published numbers"),
@@ -60,15 +60,16 @@ def check_deep_link(page, url: str, backend: str) -> None:
     """?take=&frame= opens that frame; Next moves one frame and the URL follows."""
     from playwright.sync_api import expect
 
+    from tests.support.player_probe import player_frame, shown_frame
+
     page.goto(f"{url}/frame?take={TAKE}&frame=20")
-    expect(page.get_by_text(re.compile(r"frame 20 of \d+"))).to_be_visible(timeout=60_000)
-    slider = page.get_by_role("slider").first
-    expect(slider).to_have_value("20")
-    page.get_by_role("button", name="Next ▶").click()
-    expect(page.get_by_text(re.compile(r"frame 21 of \d+"))).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(re.compile(r"frame 20 of \d+")).first).to_be_visible(timeout=60_000)
+    player = player_frame(page)
+    assert shown_frame(player) == 20
+    player.locator("#next").click()
+    expect(page.get_by_text(re.compile(r"frame 21 of \d+")).first).to_be_visible(timeout=30_000)
     page.wait_for_url(re.compile(r"frame=21"), timeout=30_000)
-    images = page.locator('[data-testid="stImage"]')
-    assert images.count() >= 4
+    assert shown_frame(player) == 21
     page.screenshot(path=str(ARTIFACTS / f"{backend}_frame_step.png"), full_page=True)
     assert page.locator('[data-testid="stException"]').count() == 0
 

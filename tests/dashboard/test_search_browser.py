@@ -13,6 +13,7 @@ from orgraph.core.store import open_store
 from orgraph.dashboard.moment_links import frame_url
 from orgraph.queries.patterns import find
 from tests.support.browser import ARTIFACTS, CHROMIUM_ARGS
+from tests.support.player_probe import player_frame, shown_frame
 
 pytestmark = pytest.mark.browser
 
@@ -49,7 +50,7 @@ def check_search(browser: Path, url: str, settings: Settings, backend: str, tmp:
                 timeout=60_000
             )
             assert f"take={first['take']}" in page.url.replace("%2F", "/")
-            expect(page.get_by_role("slider").first).to_have_value(str(first["start_frame"]))
+            assert shown_frame(player_frame(page)) == int(first["start_frame"])
             # the table's link, resolved from the Search page as the browser would
             page.goto(f"{url}/search?q={quote(PATTERN)}")
             expect(page.get_by_text(f"{len(moments)} moments in")).to_be_visible(timeout=60_000)
@@ -58,7 +59,7 @@ def check_search(browser: Path, url: str, settings: Settings, backend: str, tmp:
             expect(page.get_by_text(f"frame {second['start_frame']} of")).to_be_visible(
                 timeout=60_000
             )
-            page.wait_for_selector('[data-testid="stImage"]', timeout=60_000)
+            assert shown_frame(player_frame(page)) == int(second["start_frame"])
             assert page.locator('[data-testid="stException"]').count() == 0
         finally:
             context.close()
