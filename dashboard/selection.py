@@ -12,6 +12,7 @@ from orgraph.dashboard import data
 
 FRAME_KEY = "frame"
 TAKE_KEY = "take"
+RUN_KEY = "run"
 
 
 def _from_url(name: str, widget: str, valid: object) -> None:
@@ -43,6 +44,11 @@ def pick_take(widget: str, label: str = "Take") -> str:
     take = st.selectbox(label, keys, key=widget)
     _to_url(TAKE_KEY, widget, take)
     return str(take)
+
+
+def run_from_url(widget: str, runs: list[str]) -> None:
+    """Seed the prediction-run widget from ?run= when the URL brings a new, usable run."""
+    _from_url(RUN_KEY, widget, runs)
 
 
 def frame_from_url(widget: str, frames: int) -> None:

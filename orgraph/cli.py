@@ -26,6 +26,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "export",
     "train",
     "evaluate",
+    "errors",
+    "import_predictions",
     "dashboard",
     "demo",
     "media",

@@ -12,7 +12,7 @@ from orgraph.dashboard import data
 from orgraph.dashboard.context import media_root, run_page
 from orgraph.dashboard.graphs import STATUS_TEXT, scene_graph_dot, triplet_status
 from orgraph.dashboard.media_view import MediaMissing, read_frame, rendered_views, resolve
-from orgraph.dashboard.selection import frame_from_url, frame_to_url, pick_take
+from orgraph.dashboard.selection import frame_from_url, frame_to_url, pick_take, run_from_url
 
 COLUMNS = 4
 NO_RUN = "(ground truth only)"
@@ -78,9 +78,10 @@ def choose_run(take: str) -> str | None:
             "--write-back` stores a run's predictions."
         )
         return None
-    choice = st.selectbox(
-        "Compare with the predictions of", [NO_RUN, *usable], index=1, key="fv_run"
-    )
+    run_from_url("fv_run", usable)
+    if st.session_state.get("fv_run") not in (NO_RUN, *usable):
+        st.session_state["fv_run"] = usable[0]
+    choice = st.selectbox("Compare with the predictions of", [NO_RUN, *usable], key="fv_run")
     return None if choice == NO_RUN else str(choice)
 
 
