@@ -64,7 +64,8 @@ def curves(df: pd.DataFrame, columns: list[str], title: str, y_title: str) -> go
 def relation_bars(labels: pd.DataFrame) -> go.Figure:
     """Precision, recall and F1 per relation as grouped bars (one bar per model), 0 to 1.
 
-    `labels` has model, label, precision, recall, f1; each bar's customdata is its label.
+    `labels` has model, label, precision, recall, f1; each bar's customdata is
+    [label, model, metric].
     """
     long = labels.melt(
         id_vars=["model", "label"], value_vars=list(METRICS), var_name="metric", value_name="score"
@@ -76,7 +77,7 @@ def relation_bars(labels: pd.DataFrame) -> go.Figure:
         color="model",
         facet_row="metric",
         barmode="group",
-        custom_data=["label"],
+        custom_data=["label", "model", "metric"],
         color_discrete_map=colour_map(sorted(labels["model"].unique())),
         category_orders={"metric": list(METRICS)},
         title="Per-relation precision, recall and F1 (click a bar for its mistakes)",

@@ -120,8 +120,11 @@ def graph_runs_view() -> None:
     if not names:
         st.info(NO_STORED)
         return
+    if st.session_state.get("_md_stored_known") != names:  # new runs are shown at once
+        st.session_state["_md_stored_known"] = names
+        st.session_state["md_stored"] = names[:6]
     left, right = st.columns([3, 1])
-    chosen = left.multiselect("Prediction runs", names, default=names[:6], key="md_stored")
+    chosen = left.multiselect("Prediction runs", names, key="md_stored")
     split = right.selectbox("Split", SPLITS, index=SPLITS.index("test"), key="md_split")
     if not chosen:
         st.caption("Choose at least one run.")

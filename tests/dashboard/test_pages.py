@@ -154,12 +154,13 @@ def test_console_refuses_writes_and_shows_results(at: AppTest) -> None:
 def test_model_page_shows_run(at: AppTest, loaded: Loaded) -> None:
     page(at, "model")
     assert at.selectbox(key="md_run").value == "gnn"
-    assert len(at.get("plotly_chart")) == 4  # F1 curve, loss curve, per-label F1, confusion
+    # F1 curve, loss curve, per-relation scores, confusion, temporal consistency
+    assert len(at.get("plotly_chart")) == 5
     scopes = at.dataframe[0].value
     assert {"overall", "MISS", "Ultrasound"} <= set(scopes["scope"])
     assert {"gnn", "mlp", "prior"} <= set(scopes.columns)
     assert "not the real benchmark" in texts(at.warning)
-    assert "0.79" in at.dataframe[1].value.to_csv()
+    assert "0.79" in at.dataframe[-1].value.to_csv()
 
 
 def test_model_page_without_runs(
