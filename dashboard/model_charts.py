@@ -91,32 +91,45 @@ def relation_bars(labels: pd.DataFrame) -> go.Figure:
 def confusion_figure(matrix: pd.DataFrame, title: str, normalise: bool = True) -> go.Figure:
     """Truth (rows) against prediction (columns); row shares by default, counts on hover.
 
-    Each cell's customdata is [truth, predicted, count], so a click names the cell.
+    A heatmap cannot be clicked in Streamlit, so an invisible marker sits on every cell,
+    carrying [truth, predicted, count] as customdata: a click on a cell selects its marker.
     """
     counts = matrix.to_numpy()
-    rows = counts.sum(axis=1, keepdims=True)
-    shares = counts / rows.clip(min=1)
+    shares = counts / counts.sum(axis=1, keepdims=True).clip(min=1)
     z = shares if normalise else counts
     truth, predicted = list(matrix.index), list(matrix.columns)
-    custom = [
-        [[t, p, int(counts[i, j])] for j, p in enumerate(predicted)] for i, t in enumerate(truth)
-    ]
+    text = [[f"{v:.0%}" if normalise else str(v) for v in row] for row in z.tolist()]
     fig = go.Figure(
         go.Heatmap(
             z=z,
             x=predicted,
             y=truth,
-            customdata=custom,
             colorscale="Blues",
             zmin=0,
             zmax=1 if normalise else None,
-            text=[[f"{v:.0%}" if normalise else str(v) for v in row] for row in z.tolist()]
-            if len(truth) <= 30
-            else None,
+            text=text,
             texttemplate="%{text}",
-            hovertemplate="truth %{customdata[0]}<br>predicted %{customdata[1]}<br>"
-            "%{customdata[2]} pairs<br>%{z:.3f}<extra></extra>",
+            hoverinfo="skip",
             colorbar={"title": "share of row" if normalise else "pairs"},
+        )
+    )
+    cells = [
+        (t, p, int(counts[i, j]), float(z[i, j]))
+        for i, t in enumerate(truth)
+        for j, p in enumerate(predicted)
+    ]
+    fig.add_trace(
+        go.Scatter(
+            x=[c[1] for c in cells],
+            y=[c[0] for c in cells],
+            mode="markers",
+            marker={"symbol": "square", "size": 18, "opacity": 0, "color": "#ff7f0e"},
+            selected={"marker": {"opacity": 0.45}},
+            unselected={"marker": {"opacity": 0}},
+            customdata=[[c[0], c[1], c[2]] for c in cells],
+            hovertemplate="truth %{customdata[0]}<br>predicted %{customdata[1]}<br>"
+            "%{customdata[2]} pairs<extra></extra>",
+            showlegend=False,
         )
     )
     fig.update_layout(
@@ -126,6 +139,7 @@ def confusion_figure(matrix: pd.DataFrame, title: str, normalise: bool = True) -
         yaxis={"autorange": "reversed"},
         height=max(420, 26 * len(truth)),
         margin=MARGIN,
+        hovermode="closest",
     )
     return fig
 

@@ -19,6 +19,8 @@ from orgraph.gnn.evaluation.pairs import frames_behind
 DRILL = "md_drill"
 """Session key of the current filter: {"model", "truth", "predicted", "relation", "take"}."""
 SHOWN = 200
+LISTED = 5
+"""The first few are also listed as plain links above the table."""
 
 
 def set_filter(**given: Any) -> None:
@@ -87,6 +89,13 @@ def show_frames(pairs: dict[str, pd.DataFrame], stored: dict[str, str]) -> None:
     st.caption(
         f"{len(rows)} pair-frames, longest runs of consecutive frames first"
         + (f"; the first {SHOWN} are shown" if len(rows) > SHOWN else "")
+    )
+    st.markdown(
+        "\n".join(
+            f"- [{r.take} frame {r.frame} ▸]({url}): {r.subject} → {r.object}, truth "
+            f"*{r.truth}*, predicted *{r.predicted}* ({r.in_a_row} in a row)"
+            for url, r in zip(shown["open"], shown.head(LISTED).itertuples(), strict=False)
+        )
     )
     st.dataframe(
         shown,

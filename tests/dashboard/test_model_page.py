@@ -124,15 +124,18 @@ def test_confusion_is_row_shares_with_counts_and_none_optional(
     monkeypatch, loaded: Loaded, saved: dict
 ) -> None:
     at = page(app(monkeypatch, loaded.settings.db, loaded.runs), "model")
-    heat = chart(at, "md_saved_confusion")["data"][0]
+    heat, cells = chart(at, "md_saved_confusion")["data"]
     labels, counts = saved["gnn"]["labels"], np.array(saved["gnn"]["confusion"])
     z = np.array(values(heat["z"]))
     assert np.allclose(z.sum(axis=1), 1.0)
-    for i, t in enumerate(heat["y"]):
-        for j, p in enumerate(heat["x"]):
-            truth, predicted, n = heat["customdata"][i][j]
-            assert (truth, predicted) == (t, p)
-            assert n == counts[labels.index(t), labels.index(p)]
+    assert len(cells["customdata"]) == len(heat["x"]) * len(heat["y"])
+    for x, y, (truth, predicted, n) in zip(
+        cells["x"], cells["y"], cells["customdata"], strict=True
+    ):
+        assert (truth, predicted) == (y, x)  # the click target of each cell names it
+        assert n == counts[labels.index(truth), labels.index(predicted)]
+        i, j = heat["y"].index(truth), heat["x"].index(predicted)
+        assert z[i, j] == pytest.approx(n / counts[labels.index(truth)].sum())
     assert "none" in heat["x"]
     at.toggle(key="md_saved_cm_none").set_value(False).run()
     assert "none" not in chart(at, "md_saved_confusion")["data"][0]["x"]
