@@ -102,6 +102,24 @@ def test_frame_viewer_images_and_triplets(at: AppTest, loaded: Loaded) -> None:
     assert "missed (truth only)" in texts(at.markdown)  # the prediction comparison line
 
 
+def test_frame_viewer_opens_with_the_run_of_the_link(
+    monkeypatch: pytest.MonkeyPatch, loaded: Loaded, tmp_path: Path
+) -> None:
+    from orgraph.gnn.stored_runs import read_run_predictions
+    from orgraph.gnn.writeback import write_predictions
+
+    shutil.copytree(loaded.settings.db, tmp_path / "db")
+    with open_store(Settings(db=tmp_path / "db"), read_only=False) as store:
+        write_predictions(store, "later", read_run_predictions(store, "gnn"), "a second run")
+    at = app(monkeypatch, tmp_path / "db", loaded.runs)
+    page(at, "frame_viewer", take=TAKE, frame="12")
+    assert at.selectbox(key="fv_run").value == "later"  # the newest run by default
+    page(at, "frame_viewer", take=TAKE, frame="12", run="gnn")
+    assert at.selectbox(key="fv_run").value == "gnn"
+    page(at, "frame_viewer", take=TAKE, frame="12", run="no-such-run")
+    assert at.selectbox(key="fv_run").value == "gnn"  # an unusable ?run= is ignored
+
+
 def test_frame_viewer_steps_and_keeps_url(at: AppTest) -> None:
     page(at, "frame_viewer", take=TAKE, frame="3")
     at.button(key="fv_next").click().run()

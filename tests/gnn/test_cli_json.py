@@ -18,6 +18,7 @@ import pytest
 from orgraph.cli import build_parser
 from orgraph.core.settings import Settings
 from orgraph.core.store import open_store
+from orgraph.dashboard.runs import evaluations, unreadable_evaluations
 from orgraph.gnn.store_read import read_split_truth
 from tests.gnn.predictions_files import noisy, write_file
 
@@ -108,3 +109,8 @@ def test_every_json_output_is_json_only(world: dict) -> None:
             )
     written = run(["evaluate", world["run"], "--json", "--write-back"], env)
     assert "wrote" in written.stderr and "prediction intervals" in written.stderr
+    # the README's `orgraph evaluate RUN --write-back --json > RUN/evaluation.json`
+    (Path(world["run"]) / "evaluation.json").write_text(written.stdout)
+    saved = evaluations(Path(world["run"]))
+    assert set(saved["evaluation.json"]) == {"gnn", "mlp", "prior"}
+    assert unreadable_evaluations(Path(world["run"])) == {}
