@@ -74,6 +74,11 @@ def show_frames(pairs: dict[str, pd.DataFrame], stored: dict[str, str]) -> None:
     f = dict(st.session_state.get(DRILL, {}))
     models = list(pairs)
     model = f.get("model") if f.get("model") in pairs else models[0]
+    if f.get("model") not in (None, model):
+        st.caption(
+            f"The predictions of {f['model']} are not stored in the graph (`orgraph evaluate "
+            f"RUN --write-back --write-back-baselines` stores them); showing {model}'s."
+        )
     st.markdown(f"**Frames behind the score** ({describe(f)}; model **{model}**)")
     st.caption("Click a confusion cell, a relation's bar or a take's row to choose.")
     rows = frames_behind(

@@ -57,11 +57,19 @@ def show_training(run: Path) -> None:
 
 
 def drillable(run: Path) -> tuple[dict, dict]:
-    """(pairs, stored run) of the run's GNN, when its predictions are stored in the graph."""
-    if run.name not in model_data.stored_runs():
-        return {}, {}
-    _, pairs = model_data.stored_evaluation(run.name)
-    return {"gnn": pairs}, {"gnn": run.name}
+    """(pairs, stored run) of the run's models whose predictions are stored in the graph.
+
+    The GNN is stored as the run's name, the baselines (if written back) as NAME:mlp and
+    NAME:prior.
+    """
+    names = set(model_data.stored_runs())
+    stored = {
+        model: run.name if model == "gnn" else f"{run.name}:{model}"
+        for model in ("gnn", "mlp", "prior")
+    }
+    stored = {m: name for m, name in stored.items() if name in names}
+    pairs = {m: model_data.stored_evaluation(name)[1] for m, name in stored.items()}
+    return pairs, stored
 
 
 def show_run_evaluation(run: Path) -> None:

@@ -49,6 +49,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="store GNN predictions as Prediction intervals (Run key = RUN_DIR name)",
     )
+    p.add_argument(
+        "--write-back-baselines",
+        action="store_true",
+        help="with --write-back, also store the MLP and frequency-prior predictions as runs "
+        "NAME:mlp and NAME:prior, to compare against on the Model page",
+    )
     add_store_args(p)
     p.set_defaults(func=run)
 
@@ -67,21 +73,29 @@ def run(args: argparse.Namespace) -> int:
     if args.save_predictions:
         args.save_predictions.write_text(json.dumps(predictions_json(preds["gnn"])))
     if args.write_back:
-        from orgraph.gnn.writeback import write_predictions
-
-        with open_store(settings, read_only=False) as store:
-            n = write_predictions(
-                store,
-                args.run.name,
-                preds["gnn"],
-                f"GNN predictions on split {args.split} from {args.run}",
-            )
-        print(f"wrote {n} prediction intervals as run {args.run.name!r}", file=sys.stderr)
+        _write_back(args, settings, preds)
     if args.json:
         print(json.dumps({k: r.to_dict() for k, r in reports.items()}, indent=2))
     else:
         print(format_comparison(reports, args.split))
     return 0
+
+
+def _write_back(args: argparse.Namespace, settings, preds: dict) -> None:
+    """Store the GNN's predictions as run RUN_DIR's name (and the baselines', if asked)."""
+    from orgraph.gnn.writeback import write_predictions
+
+    models = ["gnn", "mlp", "prior"] if args.write_back_baselines else ["gnn"]
+    with open_store(settings, read_only=False) as store:
+        for model in models:
+            name = args.run.name if model == "gnn" else f"{args.run.name}:{model}"
+            n = write_predictions(
+                store,
+                name,
+                preds[model],
+                f"{model} predictions on split {args.split} from {args.run}",
+            )
+            print(f"wrote {n} prediction intervals as run {name!r}", file=sys.stderr)
 
 
 def _single(args: argparse.Namespace, settings) -> int:

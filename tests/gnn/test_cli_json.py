@@ -20,6 +20,7 @@ from orgraph.core.settings import Settings
 from orgraph.core.store import open_store
 from orgraph.dashboard.runs import evaluations, unreadable_evaluations
 from orgraph.gnn.store_read import read_split_truth
+from orgraph.gnn.stored_runs import stored_run_names
 from tests.gnn.predictions_files import noisy, write_file
 
 
@@ -88,7 +89,7 @@ def test_every_json_output_is_json_only(world: dict) -> None:
         ],
         "import-predictions": ["import-predictions", world["preds"], "--run", "outside", "--json"],
         "errors": ["errors", "outside", "--format", "json", "--limit", "5"],
-        "evaluate": ["evaluate", world["run"], "--json", "--write-back"],
+        "evaluate": ["evaluate", world["run"], "--json", "--write-back", "--write-back-baselines"],
     }
     extra = [
         ["evaluate", "--predictions", world["preds"], "--json"],
@@ -114,3 +115,7 @@ def test_every_json_output_is_json_only(world: dict) -> None:
     saved = evaluations(Path(world["run"]))
     assert set(saved["evaluation.json"]) == {"gnn", "mlp", "prior"}
     assert unreadable_evaluations(Path(world["run"])) == {}
+    name = Path(world["run"]).name
+    with open_store(Settings(db=Path(world["db"]))) as store:
+        names = stored_run_names(store)
+    assert {name, f"{name}:mlp", f"{name}:prior", "outside"} <= set(names)
