@@ -19,11 +19,16 @@ FRAME_KEY = re.compile(r"^([A-Za-z]+/\d+/\d+)#(\d+)$")
 FRAME_COLUMNS: tuple[str, ...] = ("frame", "idx", "frame_idx", "start_frame", "first_frame")
 """Columns that hold a frame index when a `take` column stands beside them (first wins)."""
 LINK = "open"
+RUN_KEY = "run"
 
 
-def frame_url(take: str, frame: int) -> str:
-    """The frame viewer's deep link, relative to the app (works under a base path too)."""
-    return f"frame?take={quote(str(take), safe='/')}&frame={int(frame)}"
+def frame_url(take: str, frame: int, run: str | None = None) -> str:
+    """The frame viewer's deep link, relative to the app (works under a base path too).
+
+    With `run`, the viewer opens with that stored prediction run beside the truth.
+    """
+    url = f"frame?take={quote(str(take), safe='/')}&frame={int(frame)}"
+    return url if run is None else f"{url}&{RUN_KEY}={quote(str(run), safe='')}"
 
 
 def _from_key(value: Any) -> tuple[str, int] | None:

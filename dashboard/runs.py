@@ -8,12 +8,13 @@ e.g. by `orgraph evaluate RUN --json > RUN/evaluation.json`.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from orgraph.gnn.run_layout import CARD, CONFIG, METRICS, PUBLISHED, PUBLISHED_NOTE
+from orgraph.gnn.run_layout import CARD, CONFIG, EVALUATION, METRICS, PUBLISHED, PUBLISHED_NOTE
 
 NOTE = PUBLISHED_NOTE
 """The caveat shown under the published numbers on the Model page."""
@@ -63,12 +64,14 @@ def _as_reports(data: Any) -> dict[str, dict] | None:
     return None
 
 
+def _evaluation_files(run: Path) -> list[Path]:
+    return [p for p in sorted(run.glob("*.json")) if p.name != CONFIG]
+
+
 def evaluations(run: Path) -> dict[str, dict[str, dict]]:
     """File name -> {model: report dict} for every evaluation JSON saved in the run."""
     out: dict[str, dict[str, dict]] = {}
-    for path in sorted(run.glob("*.json")):
-        if path.name == CONFIG:
-            continue
+    for path in _evaluation_files(run):
         try:
             reports = _as_reports(json.loads(path.read_text()))
         except (OSError, ValueError):
@@ -78,40 +81,65 @@ def evaluations(run: Path) -> dict[str, dict[str, dict]]:
     return out
 
 
-def scope_table(reports: dict[str, dict]) -> pd.DataFrame:
-    """Macro F1 per scope (each take, each surgery type, overall) and model."""
+def unreadable_evaluations(run: Path) -> dict[str, str]:
+    """File name -> why, for JSON files of the run that are not valid JSON at all.
+
+    Valid JSON that is not a report (a predictions file, say) is not listed; a file that
+    does not parse is, since it is most likely an evaluation saved with extra text in it.
+    """
+    out: dict[str, str] = {}
+    for path in _evaluation_files(run):
+        try:
+            json.loads(path.read_text())
+        except OSError as exc:
+            out[path.name] = f"cannot be read ({exc.strerror})"
+        except ValueError as exc:
+            out[path.name] = f"not valid JSON ({exc})"
+    return out
+
+
+def save_evaluation(run: Path, reports: dict[str, dict]) -> Path:
+    """Write {model: report} as RUN/evaluation.json (through a temporary file)."""
+    path = run / EVALUATION
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(reports, indent=2))
+    os.replace(tmp, path)
+    return path
+
+
+def scope_rows(reports: dict[str, dict]) -> pd.DataFrame:
+    """One row per (scope, model): kind, scope, model, macro_f1, frames (long form)."""
     rows = []
     for model, r in reports.items():
-        rows.append(
-            {
-                "scope": "overall",
-                "kind": "overall",
-                "model": model,
-                "macro_f1": r["overall"]["macro_f1"],
-                "frames": r["overall"]["frames"],
-            }
-        )
+        groups = [("overall", "overall", r["overall"])]
         for kind, key in (("surgery type", "per_surgery_type"), ("take", "per_take")):
-            for scope, g in r.get(key, {}).items():
-                rows.append(
-                    {
-                        "scope": scope,
-                        "kind": kind,
-                        "model": model,
-                        "macro_f1": g["macro_f1"],
-                        "frames": g["frames"],
-                    }
-                )
-    df = pd.DataFrame(rows)
-    wide = df.pivot_table(
-        index=["kind", "scope", "frames"],
-        columns="model",
-        values="macro_f1",
-        aggfunc="first",
-        dropna=False,
-    ).reset_index()
-    order = {"overall": 0, "surgery type": 1, "take": 2}
-    wide["_order"] = wide["kind"].map(order)
+            groups += [(kind, scope, g) for scope, g in r.get(key, {}).items()]
+        rows += [
+            {
+                "kind": kind,
+                "scope": scope,
+                "model": model,
+                "macro_f1": g["macro_f1"],
+                "frames": g["frames"],
+            }
+            for kind, scope, g in groups
+        ]
+    return pd.DataFrame(rows, columns=["kind", "scope", "model", "macro_f1", "frames"])
+
+
+SCOPE_ORDER = {"overall": 0, "surgery type": 1, "take": 2}
+
+
+def scope_table(reports: dict[str, dict]) -> pd.DataFrame:
+    """Macro F1 per scope (overall, each surgery type, each take): one column per model."""
+    df = scope_rows(reports)
+    frames = df.groupby(["kind", "scope"], sort=False)["frames"].first()
+    wide = df.pivot(index=["kind", "scope"], columns="model", values="macro_f1")
+    wide = wide[list(reports)]  # models in the report's order
+    wide.insert(0, "frames", frames.reindex(wide.index).astype("int64"))
+    wide = wide.reset_index()
+    wide.columns.name = None
+    wide["_order"] = wide["kind"].map(SCOPE_ORDER)
     return wide.sort_values(["_order", "scope"]).drop(columns="_order").reset_index(drop=True)
 
 
@@ -126,10 +154,30 @@ def per_label(reports: dict[str, dict]) -> pd.DataFrame:
     return df[df["support"] > 0].reset_index(drop=True)
 
 
-def confusion(report: dict) -> pd.DataFrame:
-    """The overall confusion matrix, rows truth and columns prediction."""
+def confusion(report: dict, include_none: bool = True) -> pd.DataFrame:
+    """The overall confusion matrix, rows truth and columns prediction.
+
+    Without `none`, its row and column are left out; labels never seen on either side
+    (no support, never predicted) are left out always, so the matrix stays readable.
+    """
     labels = report["labels"]
-    return pd.DataFrame(report["confusion"], index=labels, columns=labels)
+    df = pd.DataFrame(report["confusion"], index=labels, columns=labels)
+    used = [x for x in labels if df.loc[x].sum() > 0 or df[x].sum() > 0]
+    if not include_none:
+        used = [x for x in used if x != "none"]
+    return df.loc[used, used]
+
+
+def consistency_table(reports: dict[str, dict]) -> pd.DataFrame:
+    """Temporal consistency per take for the truth and each model (long form)."""
+    rows = []
+    first = next(iter(reports.values()), {})
+    truth = first.get("truth_temporal_consistency", {}).get("per_take", {})
+    rows += [{"model": "ground truth", "take": t, "consistency": v} for t, v in truth.items()]
+    for model, r in reports.items():
+        per_take = r.get("temporal_consistency", {}).get("per_take", {})
+        rows += [{"model": model, "take": t, "consistency": v} for t, v in per_take.items()]
+    return pd.DataFrame(rows, columns=["model", "take", "consistency"])
 
 
 def headline(reports: dict[str, dict]) -> pd.DataFrame:

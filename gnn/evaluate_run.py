@@ -89,6 +89,19 @@ def _type_f1(report: EvaluationReport, surgery_type: str) -> float | None:
     return None if group is None else group.macro_f1
 
 
+def _consistency_lines(reports: dict[str, EvaluationReport]) -> list[str]:
+    """Overall temporal consistency of each model next to the truth's."""
+    first = next(iter(reports.values()))
+    truth = first.truth_consistency.get("overall")
+    if truth is None:
+        return []
+    lines = ["", "  Temporal consistency (mean Jaccard of consecutive frames' triplet sets)"]
+    lines.append(f"  {'ground truth':<46} {truth:>9.4f}")
+    for name, r in reports.items():
+        lines.append(f"  {MODEL_LABELS.get(name, name):<46} {_f1(r.consistency.get('overall')):>9}")
+    return lines
+
+
 def format_comparison(reports: dict[str, EvaluationReport], split: str) -> str:
     """One table: each model's overall and per-surgery-type macro F1, then published numbers."""
     types = sorted({t for r in reports.values() for t in r.per_surgery_type})
@@ -105,6 +118,7 @@ def format_comparison(reports: dict[str, EvaluationReport], split: str) -> str:
     if "gnn" in reports and "mlp" in reports and "prior" in reports:
         g, m, p = (reports[k].macro_f1 or 0.0 for k in ("gnn", "mlp", "prior"))
         lines.append(f"  GNN minus the better baseline: {g - max(m, p):+.4f}")
+    lines += _consistency_lines(reports)
     lines.append("")
     for label, value in PUBLISHED:
         lines.append(f"  {label:<46} " + " " * (11 * len(types)) + f"{value:>9.2f}")

@@ -11,6 +11,9 @@ METRICS = "metrics.jsonl"
 CHECKPOINT = "checkpoint.pt"
 MODELS = "models.pt"
 CARD = "MODEL_CARD.md"
+EVALUATION = "evaluation.json"
+"""Where `orgraph evaluate RUN --json > RUN/evaluation.json` and the Model page's
+"Save into the run" write the evaluation."""
 
 PUBLISHED: tuple[tuple[str, float], ...] = (
     ("ORacle (published, real EgoExOR)", 0.69),

@@ -31,6 +31,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "export",
     "train",
     "evaluate",
+    "errors",
+    "import_predictions",
     "dashboard",
     "demo",
     "media",

@@ -1,7 +1,8 @@
-"""Model: training runs, their curves, evaluation tables and how they compare.
+"""Model: training runs, prediction runs stored in the graph, and two runs compared.
 
-Runs are read from the runs directory (sidebar or $ORGRAPH_RUNS). Published EgoExOR
-numbers are shown for context only: generated data is not the real benchmark.
+Training runs are read from the runs directory (sidebar or $ORGRAPH_RUNS); prediction runs
+(ours written back, or imported from any model) from the graph. Published EgoExOR numbers
+are shown for context only: generated data is not the real benchmark.
 """
 
 from __future__ import annotations
@@ -10,14 +11,22 @@ from pathlib import Path
 
 import streamlit as st
 
-from orgraph.dashboard import charts, data, runs
+from orgraph.core.vocabulary import SPLITS
+from orgraph.dashboard import data, model_charts, model_compare, model_data, runs
 from orgraph.dashboard.context import run_page, runs_dir, with_store
+from orgraph.dashboard.model_eval import show_evaluation
 
 NO_RUN = (
     "No trained run yet in `{root}`. Train one with `orgraph export data/export` then "
     "`orgraph train --data data/export --out {root}/gnn`, or point *Training runs directory* "
     "in the sidebar at the folder holding your runs."
 )
+NO_STORED = (
+    "No prediction run is stored in the graph yet. `orgraph evaluate RUN --write-back` stores "
+    "a training run's predictions; `orgraph import-predictions FILE --run NAME` stores any "
+    "model's. Press *Reload data* after either."
+)
+VIEWS = ("Training runs", "Prediction runs in the graph", "Compare two runs")
 
 
 @st.cache_data(show_spinner="Evaluating the run on the test split...", max_entries=8)
@@ -29,7 +38,7 @@ def _evaluate_now(store: str, run: str, stamp: float) -> dict[str, dict]:
 
 
 def show_training(run: Path) -> None:
-    """Validation F1 and loss per epoch, then the model card."""
+    """Validation F1 and loss per epoch (one colour per model), then the model card."""
     df = runs.metrics(run)
     if df.empty:
         st.info(f"{run} has no finished epoch yet ({runs.METRICS} is missing or empty).")
@@ -38,65 +47,45 @@ def show_training(run: Path) -> None:
     loss = [c for c in df.columns if c.startswith("loss_")]
     left, right = st.columns(2)
     left.plotly_chart(
-        charts.curves(df, "epoch", f1, "Validation macro F1", "macro F1"), key="f1_curve"
+        model_charts.curves(df, f1, "Validation macro F1", "macro F1"), key="f1_curve"
     )
-    right.plotly_chart(charts.curves(df, "epoch", loss, "Training loss", "loss"), key="loss_curve")
+    right.plotly_chart(model_charts.curves(df, loss, "Training loss", "loss"), key="loss_curve")
     text = runs.card(run)
     if text:
         with st.expander("Model card"):
             st.markdown(text)
 
 
-def show_evaluation(reports: dict[str, dict], source: str) -> None:
-    """Per scope table, per relation F1, confusion matrix, and the published numbers."""
-    st.caption(
-        f"From {source}; entities in play: {next(iter(reports.values())).get('entities', '?')}"
-    )
-    st.markdown("**Macro F1 per take, per surgery type and overall**")
-    st.dataframe(runs.scope_table(reports), hide_index=True)
-    st.markdown("**Per-relation F1 (labels with support)**")
-    labels = runs.per_label(reports)
-    st.plotly_chart(charts.bar(labels, "label", "f1", color="model"), key="label_f1")
-    model = st.selectbox("Confusion matrix of", list(reports), key="md_confusion")
-    st.plotly_chart(
-        charts.heatmap(
-            runs.confusion(reports[model]), f"Confusion ({model})", "predicted", "truth"
-        ),
-        key="confusion",
-    )
-    st.markdown("**Baselines and published numbers**")
-    st.dataframe(runs.headline(reports), hide_index=True)
-    st.warning(runs.NOTE)
+def drillable(run: Path) -> tuple[dict, dict]:
+    """(pairs, stored run) of the run's models whose predictions are stored in the graph.
+
+    The GNN is stored as the run's name, the baselines (if written back) as NAME:mlp and
+    NAME:prior.
+    """
+    names = set(model_data.stored_runs())
+    stored = {
+        model: run.name if model == "gnn" else f"{run.name}:{model}"
+        for model in ("gnn", "mlp", "prior")
+    }
+    stored = {m: name for m, name in stored.items() if name in names}
+    pairs = {m: model_data.stored_evaluation(name)[1] for m, name in stored.items()}
+    return pairs, stored
 
 
-def render() -> None:
-    """Run choice, training curves, then its evaluation (saved, or computed on request)."""
-    root = runs_dir()
-    found = runs.find_runs(root)
-    if not found:
-        st.info(NO_RUN.format(root=root))
-        return
-    names = [str(p.relative_to(root)) if p != root else p.name for p in found]
-    choice = st.selectbox("Run", names, key="md_run")
-    run = found[names.index(choice)]
-    st.caption(
-        f"`{run}` · config: "
-        + ", ".join(
-            f"{k}={v}"
-            for k, v in runs.config(run).items()
-            if k in ("epochs", "hidden", "lr", "seed")
-        )
-    )
-    show_training(run)
-    st.subheader("Evaluation")
+def show_run_evaluation(run: Path) -> None:
+    """The saved evaluation, or one computed on request that can be saved into the run."""
     saved = runs.evaluations(run)
+    for name, reason in runs.unreadable_evaluations(run).items():
+        st.warning(f"`{run / name}` is not a saved evaluation: {reason}")
+    pairs, stored = drillable(run)
     if saved:
         name = st.selectbox("Evaluation file", list(saved), key="md_eval")
-        show_evaluation(saved[name], f"`{run / name}`")
+        st.success(f"Saved evaluation: `{run / name}`")
+        show_evaluation(saved[name], f"`{run / name}`", "md_saved", pairs, stored)
         return
     st.info(
         f"No evaluation is saved in this run. `orgraph evaluate {run} --json > "
-        f"{run}/evaluation.json` saves one; or evaluate it here (test split)."
+        f"{run}/{runs.EVALUATION}` saves one; or evaluate it here (test split) and save it."
     )
     models = run / "models.pt"
     if not models.is_file():
@@ -105,10 +94,66 @@ def render() -> None:
     if st.button("Evaluate now", key="md_evaluate"):
         st.session_state["md_evaluated"] = str(run)
     if st.session_state.get("md_evaluated") == str(run):
-        show_evaluation(
-            _evaluate_now(data.sid(), str(run), models.stat().st_mtime),
-            "an evaluation run in the dashboard",
-        )
+        reports = _evaluate_now(data.sid(), str(run), models.stat().st_mtime)
+        if st.button("Save into the run", key="md_save"):
+            path = runs.save_evaluation(run, reports)
+            st.success(f"Saved evaluation: `{path}`")
+            st.rerun()
+        show_evaluation(reports, "an evaluation run in the dashboard", "md_now", pairs, stored)
+
+
+def training_view() -> None:
+    """Run choice, training curves, then its evaluation."""
+    root = runs_dir()
+    found = runs.find_runs(root)
+    if not found:
+        st.info(NO_RUN.format(root=root))
+        return
+    names = [str(p.relative_to(root)) if p != root else p.name for p in found]
+    choice = st.selectbox("Run", names, key="md_run")
+    run = found[names.index(choice)]
+    shown = ("epochs", "hidden", "lr", "seed")
+    st.caption(
+        f"`{run}` · config: "
+        + ", ".join(f"{k}={v}" for k, v in runs.config(run).items() if k in shown)
+    )
+    show_training(run)
+    st.subheader("Evaluation")
+    show_run_evaluation(run)
+
+
+def graph_runs_view() -> None:
+    """Every stored prediction run (ours and imported) scored side by side, drillable."""
+    names = model_data.stored_runs()
+    if not names:
+        st.info(NO_STORED)
+        return
+    if st.session_state.get("_md_stored_known") != names:  # new runs are shown at once
+        st.session_state["_md_stored_known"] = names
+        st.session_state["md_stored"] = names[:6]
+    left, right = st.columns([3, 1])
+    chosen = left.multiselect("Prediction runs", names, key="md_stored")
+    split = right.selectbox("Split", SPLITS, index=SPLITS.index("test"), key="md_split")
+    if not chosen:
+        st.caption("Choose at least one run.")
+        return
+    scored = {run: model_data.stored_evaluation(run, split) for run in chosen}
+    reports = {run: r for run, (r, _) in scored.items()}
+    pairs = {run: p for run, (_, p) in scored.items()}
+    show_evaluation(
+        reports, f"the graph store (split {split})", "md_graph", pairs, {r: r for r in chosen}
+    )
+
+
+def render() -> None:
+    """The three views of the page."""
+    view = st.radio("Show", VIEWS, horizontal=True, key="md_view", label_visibility="collapsed")
+    if view == VIEWS[0]:
+        training_view()
+    elif view == VIEWS[1]:
+        graph_runs_view()
+    else:
+        model_compare.render(model_data.stored_runs(), NO_STORED)
 
 
 run_page("Model", render, needs_data=False)

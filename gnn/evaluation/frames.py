@@ -59,3 +59,14 @@ def canonical_triplet(
         return (s, r, o), []
     checked = (("entity", subject, s), ("relation", relation, r), ("entity", obj, o))
     return None, [(kind, raw) for kind, raw, canonical in checked if canonical is None]
+
+
+def first_per_pair(triplets: list[Triplet]) -> list[Triplet]:
+    """The protocol's reading of a frame: only the first triplet of each ordered pair counts."""
+    seen: set[tuple[str, str]] = set()
+    out: list[Triplet] = []
+    for s, r, o in triplets:
+        if (s, o) not in seen:
+            seen.add((s, o))
+            out.append((s, r, o))
+    return out

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 
 from orgraph.core.errors import ConfigError, DataFormatError, UnknownNameError
+from orgraph.gnn.evaluation.consistency import consistency_per_take, summarise
 from orgraph.gnn.evaluation.frames import (
     LABEL_INDEX,
     LABELS,
@@ -49,7 +50,7 @@ class _Tally:
         return matrix
 
 
-def _checked(triplets: Iterable[Sequence[str]], key: FrameKey, side: str) -> list[Triplet]:
+def checked_triplets(triplets: Iterable[Sequence[str]], key: FrameKey, side: str) -> list[Triplet]:
     """Canonical triplets of one frame, or UnknownNameError naming the frame, side and name."""
     out: list[Triplet] = []
     for triplet in triplets:
@@ -78,20 +79,31 @@ def _first_labels(triplets: list[Triplet], in_play: set[str]) -> dict[tuple[str,
     return labels
 
 
-def _score_frame(
-    truth: list[Triplet], predicted: list[Triplet], entities: str, tally: _Tally
-) -> None:
-    """Add one frame's ordered pairs to the tally (canonical triplets, mode already checked)."""
+def frame_pairs(
+    truth: list[Triplet], predicted: list[Triplet], entities: str
+) -> tuple[dict[tuple[str, str], tuple[int, int]], int]:
+    """(labelled pair -> (truth, predicted) label index, entities in play) of one frame.
+
+    Pairs absent from the result are (none, none); canonical triplets, mode already checked.
+    """
     source = predicted if entities == "predicted" else truth
     in_play = {name for s, _, o in source for name in (s, o)}
     truth_labels = _first_labels(truth, in_play)
     predicted_labels = _first_labels(predicted, in_play)
-    labelled = truth_labels.keys() | predicted_labels.keys()
-    for pair in labelled:
-        t = truth_labels.get(pair, NONE_INDEX)
-        p = predicted_labels.get(pair, NONE_INDEX)
-        tally.codes.append(t * _N + p)
-    tally.none_none += len(in_play) * (len(in_play) - 1) - len(labelled)
+    pairs = {
+        pair: (truth_labels.get(pair, NONE_INDEX), predicted_labels.get(pair, NONE_INDEX))
+        for pair in truth_labels.keys() | predicted_labels.keys()
+    }
+    return pairs, len(in_play)
+
+
+def _score_frame(
+    truth: list[Triplet], predicted: list[Triplet], entities: str, tally: _Tally
+) -> None:
+    """Add one frame's ordered pairs to the tally."""
+    pairs, in_play = frame_pairs(truth, predicted, entities)
+    tally.codes.extend(t * _N + p for t, p in pairs.values())
+    tally.none_none += in_play * (in_play - 1) - len(pairs)
 
 
 def _group(scope: str, tallies: list[_Tally]) -> GroupScore:
@@ -122,6 +134,8 @@ def evaluate(
     if entities not in ENTITY_MODES:
         raise ConfigError(f"entities mode {entities!r} is not one of {', '.join(ENTITY_MODES)}")
     tallies: dict[TakeKey, _Tally] = defaultdict(_Tally)
+    truth_graphs: dict[FrameKey, list[Triplet]] = {}
+    predicted_graphs: dict[FrameKey, list[Triplet]] = {}
     for key in sorted(truth):
         take: TakeKey = key[:3]
         tally = tallies[take]
@@ -130,12 +144,9 @@ def evaluate(
         if raw_predicted is None:
             tally.frames_without_prediction += 1
             raw_predicted = []
-        _score_frame(
-            _checked(truth[key], key, "ground truth"),
-            _checked(raw_predicted, key, "prediction"),
-            entities,
-            tally,
-        )
+        truth_graphs[key] = checked_triplets(truth[key], key, "ground truth")
+        predicted_graphs[key] = checked_triplets(raw_predicted, key, "prediction")
+        _score_frame(truth_graphs[key], predicted_graphs[key], entities, tally)
     per_take = {take_name(t): _group(take_name(t), [tallies[t]]) for t in sorted(tallies)}
     surgery_types = sorted({t[0] for t in tallies})
     per_type = {
@@ -150,4 +161,6 @@ def evaluate(
         predictions_not_in_truth=sum(1 for key in predictions if key not in truth),
         dropped_names=dict(getattr(predictions, "dropped_names", {})),
         dropped_triplets=int(getattr(predictions, "dropped_triplets", 0)),
+        consistency=summarise(consistency_per_take(truth_graphs, predicted_graphs)),
+        truth_consistency=summarise(consistency_per_take(truth_graphs, truth_graphs)),
     )

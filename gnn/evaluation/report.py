@@ -74,6 +74,10 @@ class EvaluationReport:
     predictions_not_in_truth: int
     dropped_names: dict[str, int] = field(default_factory=dict)
     dropped_triplets: int = 0
+    consistency: dict[str, Any] = field(default_factory=dict)
+    """Temporal consistency of the predictions: {"per_take": {take: mean}, "overall": mean}."""
+    truth_consistency: dict[str, Any] = field(default_factory=dict)
+    """The same for the ground truth, the level a steady model should come near."""
 
     @property
     def macro_f1(self) -> float | None:
@@ -135,6 +139,8 @@ class EvaluationReport:
             },
             "labels": list(LABELS),
             "confusion": self.confusion.tolist(),
+            "temporal_consistency": self.consistency,
+            "truth_temporal_consistency": self.truth_consistency,
         }
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -162,6 +168,22 @@ def _group_rows(title: str, groups: list[GroupScore]) -> list[str]:
     return lines
 
 
+def consistency_rows(report: EvaluationReport) -> list[str]:
+    """Temporal consistency per take and overall, predictions next to the truth."""
+    pred, truth = report.consistency, report.truth_consistency
+    if not pred.get("per_take"):
+        return []
+    lines = [
+        "",
+        "Temporal consistency (mean Jaccard of consecutive frames' triplet sets)",
+        f"  {'scope':<20} {'prediction':>10} {'truth':>9}",
+    ]
+    for take, value in pred["per_take"].items():
+        lines.append(f"  {take:<20} {value:>10.4f} {_score(truth['per_take'].get(take)):>9}")
+    lines.append(f"  {'overall':<20} {_score(pred['overall']):>10} {_score(truth['overall']):>9}")
+    return lines
+
+
 def format_report(report: EvaluationReport, *, per_label: bool = True) -> str:
     """A text table: the entity mode, per take, per surgery type, overall, then per label."""
     lines = [
@@ -178,6 +200,7 @@ def format_report(report: EvaluationReport, *, per_label: bool = True) -> str:
     lines += _group_rows("Per take", list(report.per_take.values()))
     lines += _group_rows("Per surgery type", list(report.per_surgery_type.values()))
     lines += _group_rows("Overall", [report.overall])
+    lines += consistency_rows(report)
     if per_label:
         lines += [
             "",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from orgraph.commands._store_args import add_store_args, settings_from_args
@@ -23,6 +24,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("run", type=Path, nargs="?", metavar="RUN_DIR", help="a training run")
     p.add_argument("--predictions", type=Path, metavar="FILE", help="a predictions JSON file")
+    p.add_argument(
+        "--run",
+        dest="stored_run",
+        metavar="NAME",
+        help="a prediction run stored in the graph (write-back or import-predictions)",
+    )
     p.add_argument("--split", choices=SPLITS, default="test")
     p.add_argument(
         "--entities",
@@ -31,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="where the entities in play come from (official: predicted)",
     )
     p.add_argument("--data", type=Path, help="export directory (default: the run's)")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--json", action="store_true", help="print JSON only on stdout")
     p.add_argument(
         "--save-predictions",
         type=Path,
@@ -43,6 +50,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="store GNN predictions as Prediction intervals (Run key = RUN_DIR name)",
     )
+    p.add_argument(
+        "--write-back-baselines",
+        action="store_true",
+        help="with --write-back, also store the MLP and frequency-prior predictions as runs "
+        "NAME:mlp and NAME:prior, to compare against on the Model page",
+    )
     add_store_args(p)
     p.set_defaults(func=run)
 
@@ -51,26 +64,18 @@ def run(args: argparse.Namespace) -> int:
     require_extra("evaluate", "gnn")
     from orgraph.gnn.evaluate_run import compare, format_comparison, predictions_json
 
-    if (args.run is None) == (args.predictions is None):
-        raise ConfigError("give either RUN_DIR or --predictions FILE")
+    given = [x is not None for x in (args.run, args.predictions, args.stored_run)]
+    if sum(given) != 1:
+        raise ConfigError("give exactly one of RUN_DIR, --predictions FILE or --run NAME")
     settings = settings_from_args(args)
-    if args.predictions is not None:
-        return _file(args, settings)
+    if args.predictions is not None or args.stored_run is not None:
+        return _single(args, settings)
     with open_store(settings) as store:
         reports, preds = compare(store, args.run, args.split, args.entities, args.data)
     if args.save_predictions:
         args.save_predictions.write_text(json.dumps(predictions_json(preds["gnn"])))
     if args.write_back:
-        from orgraph.gnn.writeback import write_predictions
-
-        with open_store(settings, read_only=False) as store:
-            n = write_predictions(
-                store,
-                args.run.name,
-                preds["gnn"],
-                f"GNN predictions on split {args.split} from {args.run}",
-            )
-        print(f"wrote {n} prediction intervals as run {args.run.name!r}")
+        _write_back(args, settings, preds)
     if args.json:
         print(json.dumps({k: r.to_dict() for k, r in reports.items()}, indent=2))
     else:
@@ -78,15 +83,37 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _file(args: argparse.Namespace, settings) -> int:
+def _write_back(args: argparse.Namespace, settings, preds: dict) -> None:
+    """Store the GNN's predictions as run RUN_DIR's name (and the baselines', if asked)."""
+    from orgraph.gnn.writeback import write_predictions
+
+    models = ["gnn", "mlp", "prior"] if args.write_back_baselines else ["gnn"]
+    with open_store(settings, read_only=False) as store:
+        for model in models:
+            name = args.run.name if model == "gnn" else f"{args.run.name}:{model}"
+            n = write_predictions(
+                store,
+                name,
+                preds[model],
+                f"{model} predictions on split {args.split} from {args.run}",
+            )
+            print(f"wrote {n} prediction intervals as run {name!r}", file=sys.stderr)
+
+
+def _single(args: argparse.Namespace, settings) -> int:
+    """Score one predictions file, or one run stored in the graph."""
     from orgraph.gnn.evaluate_run import NOTE
     from orgraph.gnn.evaluation import evaluate, format_report, parse_predictions
     from orgraph.gnn.store_read import read_split_truth
+    from orgraph.gnn.stored_runs import evaluate_stored
 
-    preds = parse_predictions(args.predictions)
     with open_store(settings) as store:
-        truth = read_split_truth(store, args.split)
-    report = evaluate(truth, preds, entities=args.entities)
+        if args.stored_run is not None:
+            report = evaluate_stored(store, args.stored_run, args.split, args.entities).report
+        else:
+            preds = parse_predictions(args.predictions)
+            truth = read_split_truth(store, args.split)
+            report = evaluate(truth, preds, entities=args.entities)
     if args.json:
         print(report.to_json())
     else:

@@ -104,6 +104,24 @@ def test_frame_viewer_images_and_triplets(at: AppTest, loaded: Loaded) -> None:
     assert "missed (truth only)" in texts(at.markdown)  # the prediction comparison line
 
 
+def test_frame_viewer_opens_with_the_run_of_the_link(
+    monkeypatch: pytest.MonkeyPatch, loaded: Loaded, tmp_path: Path
+) -> None:
+    from orgraph.gnn.stored_runs import read_run_predictions
+    from orgraph.gnn.writeback import write_predictions
+
+    shutil.copytree(loaded.settings.db, tmp_path / "db")
+    with open_store(Settings(db=tmp_path / "db"), read_only=False) as store:
+        write_predictions(store, "later", read_run_predictions(store, "gnn"), "a second run")
+    at = app(monkeypatch, tmp_path / "db", loaded.runs)
+    page(at, "frame_viewer", take=TAKE, frame="12")
+    assert at.selectbox(key="fv_run").value == "later"  # the newest run by default
+    page(at, "frame_viewer", take=TAKE, frame="12", run="gnn")
+    assert at.selectbox(key="fv_run").value == "gnn"
+    page(at, "frame_viewer", take=TAKE, frame="12", run="no-such-run")
+    assert at.selectbox(key="fv_run").value == "gnn"  # an unusable ?run= is ignored
+
+
 def player_frames(at: AppTest) -> dict:
     """Frame -> data URL of the mosaics sent to the frame viewer's player this run."""
     import json
@@ -167,12 +185,13 @@ def test_console_refuses_writes_and_shows_results(at: AppTest) -> None:
 def test_model_page_shows_run(at: AppTest, loaded: Loaded) -> None:
     page(at, "model")
     assert at.selectbox(key="md_run").value == "gnn"
-    assert len(at.get("plotly_chart")) == 4  # F1 curve, loss curve, per-label F1, confusion
+    # F1 curve, loss curve, per-relation scores, confusion, temporal consistency
+    assert len(at.get("plotly_chart")) == 5
     scopes = at.dataframe[0].value
     assert {"overall", "MISS", "Ultrasound"} <= set(scopes["scope"])
     assert {"gnn", "mlp", "prior"} <= set(scopes.columns)
     assert "not the real benchmark" in texts(at.warning)
-    assert "0.79" in at.dataframe[1].value.to_csv()
+    assert "0.79" in at.dataframe[-1].value.to_csv()
 
 
 def test_model_page_without_runs(

@@ -1,0 +1,105 @@
+"""Two stored prediction runs compared: per-relation F1 side by side, and where they disagree.
+
+Each disagreement opens the frame viewer with either run beside the truth.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from orgraph.core.vocabulary import SPLITS
+from orgraph.dashboard import model_charts, model_data, runs
+from orgraph.dashboard.moment_links import frame_url
+
+SHOWN = 200
+PAIR = ["take", "frame", "subject", "object"]
+
+
+def f1_side_by_side(a: str, b: str, reports: dict[str, dict]) -> pd.DataFrame:
+    """Per relation (with truth support): F1 of each run and the difference b - a."""
+    labels = runs.per_label(reports)
+    wide = labels.pivot(index="label", columns="model", values="f1")
+    support = labels.groupby("label")["support"].first()
+    out = pd.DataFrame(
+        {"label": wide.index, a: wide[a].to_numpy(), b: wide[b].to_numpy()}
+    ).reset_index(drop=True)
+    out["difference"] = out[b] - out[a]
+    out["support"] = support.reindex(out["label"]).to_numpy()
+    return out.sort_values("difference").reset_index(drop=True)
+
+
+def disagreements(a: str, b: str, pa: pd.DataFrame, pb: pd.DataFrame) -> pd.DataFrame:
+    """Pair-frames where the two runs predict differently, with the truth and who is right.
+
+    A pair missing from one run's table is `none` there (not predicted, or not in play).
+    """
+    left = pa[[*PAIR, "truth", "predicted"]].rename(columns={"predicted": a})
+    right = pb[[*PAIR, "truth", "predicted"]].rename(columns={"predicted": b, "truth": "_t"})
+    both = left.merge(right, on=PAIR, how="outer")
+    both["truth"] = both["truth"].fillna(both["_t"])
+    both = both.drop(columns="_t").fillna({a: "none", b: "none"})
+    diff = both[both[a] != both[b]].copy()
+    diff["right"] = [
+        a if x == t else b if y == t else "neither"
+        for x, y, t in zip(diff[a], diff[b], diff["truth"], strict=True)
+    ]
+    return diff.sort_values(PAIR).reset_index(drop=True)
+
+
+def _links(df: pd.DataFrame, a: str, b: str) -> tuple[pd.DataFrame, dict]:
+    out = df.copy()
+    out.insert(
+        0, "open B", [frame_url(t, f, b) for t, f in zip(df["take"], df["frame"], strict=True)]
+    )
+    out.insert(
+        0, "open A", [frame_url(t, f, a) for t, f in zip(df["take"], df["frame"], strict=True)]
+    )
+    config = {
+        "open A": st.column_config.LinkColumn("With A", display_text=f"{a} ▸"),
+        "open B": st.column_config.LinkColumn("With B", display_text=f"{b} ▸"),
+    }
+    return out, config
+
+
+def render(names: list[str], empty: str) -> None:
+    """Choose two runs and a split, then the F1 table, its chart and the disagreements."""
+    if len(names) < 2:
+        st.info(empty if not names else "Only one prediction run is stored; store another.")
+        return
+    c1, c2, c3 = st.columns([2, 2, 1])
+    a = c1.selectbox("Run A", names, index=0, key="mc_a")
+    b = c2.selectbox("Run B", names, index=1, key="mc_b")
+    split = c3.selectbox("Split", SPLITS, index=SPLITS.index("test"), key="mc_split")
+    if a == b:
+        st.caption("Choose two different runs.")
+        return
+    (ra, pa), (rb, pb) = (
+        model_data.stored_evaluation(a, split),
+        model_data.stored_evaluation(b, split),
+    )
+    reports = {a: ra, b: rb}
+    fa, fb = ra["overall"]["macro_f1"] or 0.0, rb["overall"]["macro_f1"] or 0.0
+    m1, m2, m3 = st.columns(3)
+    m1.metric(f"A: {a}", f"{fa:.4f}")
+    m2.metric(f"B: {b}", f"{fb:.4f}")
+    m3.metric("B - A", f"{fb - fa:+.4f}")
+    table = f1_side_by_side(a, b, reports)
+    long = table.melt(id_vars=["label"], value_vars=[a, b], var_name="model", value_name="f1")
+    fig = px.bar(
+        long,
+        x="label",
+        y="f1",
+        color="model",
+        barmode="group",
+        color_discrete_map=model_charts.colour_map([a, b]),
+        title="Per-relation F1, A and B",
+    )
+    fig.update_yaxes(range=[0, 1.0])
+    st.plotly_chart(fig, key="mc_f1")
+    st.dataframe(table, hide_index=True, key="mc_table")
+    diff = disagreements(a, b, pa, pb)
+    st.markdown(f"**Where they disagree**: {len(diff)} pair-frames (first {SHOWN} shown)")
+    shown, config = _links(diff.head(SHOWN), a, b)
+    st.dataframe(shown, hide_index=True, column_config=config, key="mc_disagree")
