@@ -89,9 +89,10 @@ def _open_database(path: Path, buffer_pool_mb: int) -> tuple[Any, bool]:
 def pending_message(db_dir: Path) -> str:
     """One line for a store whose recovery stays pending while a writer holds it."""
     return (
-        f"the embedded database {db_dir} is being recovered by the writer that holds it "
-        f"(its {OPEN_RETRY_S:.0f} s wait for that ran out): retry once that `orgraph load` "
-        f"ends, or if none runs, rerun `orgraph load FILE.h5 --db {db_dir}` to recover it"
+        f"the embedded database {db_dir}: checkpoint recovery is pending and the writer "
+        f"that holds the store is finishing it (waited {OPEN_RETRY_S:.0f} s): retry once "
+        f"that `orgraph load` ends, or if none runs, rerun `orgraph load FILE.h5 --db "
+        f"{db_dir}` to recover it"
     )
 
 
@@ -107,6 +108,8 @@ def recover_if_no_writer(path: Path) -> bool:
         lock = WriterLock(path.parent)
     except StoreError:  # a writer lives: it recovers the store itself
         return False
+    except OSError as exc:  # e.g. a directory this reader may not write
+        raise StoreError(_cannot_recover(path, exc)) from None
     try:
         remove_leftovers(path)
         db = ladybug.Database(str(path))
@@ -116,15 +119,20 @@ def recover_if_no_writer(path: Path) -> bool:
             conn.close()
         finally:
             db.close()
-    except (RuntimeError, OSError) as exc:  # e.g. no permission to write the directory
-        raise StoreError(
-            f"the embedded database {path.parent} has a checkpoint left pending by a killed "
-            f"writer and this reader cannot finish it ({str(exc).strip().splitlines()[0]}): "
-            f"rerun `orgraph load FILE.h5 --db {path.parent}` to recover it"
-        ) from None
+    except (RuntimeError, OSError) as exc:  # e.g. no permission to write the files
+        raise StoreError(_cannot_recover(path, exc)) from None
     finally:
         lock.release()
     return True
+
+
+def _cannot_recover(path: Path, exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return (
+        f"the embedded database {path.parent}: checkpoint recovery is pending (a writer was "
+        f"killed) and this reader cannot finish it ({text}): rerun `orgraph load FILE.h5 "
+        f"--db {path.parent}` to recover it"
+    )
 
 
 class ReadOnlyDatabase:

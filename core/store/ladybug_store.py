@@ -104,7 +104,11 @@ class LadybugStore(GraphStore):
             except RuntimeError as exc:
                 raise _friendly(exc, self.db_dir) from None
             self._db, self._conn = self._reader.db, None
-            self._require_graph()
+            try:
+                self._require_graph()
+            except BaseException:  # e.g. the file changed under this first read
+                self.close()
+                raise
             return
         self._lock: WriterLock | None = None
         self._rows_checkpointed = 0
@@ -131,7 +135,6 @@ class LadybugStore(GraphStore):
             if int(takes) > 0:
                 return
         if missing:
-            self.close()
             raise StoreError(
                 f"nothing is loaded in {self.db_dir} yet (it holds no graph"
                 + (f": table {missing[0]} is missing" if tables else "")

@@ -92,7 +92,7 @@ def test_pending_recovery_while_a_writer_lives_is_one_line(
     finally:
         lock.release()
     msg = str(err.value)
-    assert "\n" not in msg and "recovered by the writer" in msg
+    assert "\n" not in msg and "recovery is pending and the writer" in msg
     assert f"orgraph load FILE.h5 --db {settings.db}" in msg and "read-only mode" not in msg
     code, errs = run_cli(["stats", "--db", str(settings.db)], capsys)  # the writer is gone
     assert code == 0 and errs == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -171,10 +172,18 @@ def test_second_embedded_writer_gets_a_clear_message(tmp_path: Path, tiny_datase
         assert second.returncode == 1
         assert "open for writing by another process" in second.stderr
         assert "Traceback" not in second.stderr
+        query = "MATCH (t:Take) RETURN count(t) AS n"
         reader = subprocess.run(
+            [*args, "cypher", query, "--format", "json", "--db", str(db)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert reader.returncode == 0 and json.loads(reader.stdout) == [{"n": 0}], reader.stderr
+        stats = subprocess.run(  # an empty store is no dataset of nothing: it says so
             [*args, "stats", "--json", "--db", str(db)], capture_output=True, text=True, timeout=120
         )
-        assert reader.returncode == 0 and '"frames": 0' in reader.stdout
+        assert stats.returncode == 1 and "nothing is loaded in" in stats.stderr
 
 
 _KILLED_LOAD = """
