@@ -56,7 +56,13 @@ def _links(df: pd.DataFrame, a: str, b: str) -> tuple[pd.DataFrame, dict]:
     out.insert(
         0, "open A", [frame_url(t, f, a) for t, f in zip(df["take"], df["frame"], strict=True)]
     )
+    out.insert(
+        0,
+        "open both",
+        [frame_url(t, f, a, b) for t, f in zip(df["take"], df["frame"], strict=True)],
+    )
     config = {
+        "open both": st.column_config.LinkColumn("Both", display_text="A and B ▸"),
         "open A": st.column_config.LinkColumn("With A", display_text=f"{a} ▸"),
         "open B": st.column_config.LinkColumn("With B", display_text=f"{b} ▸"),
     }

@@ -22,13 +22,18 @@ LINK = "open"
 RUN_KEY = "run"
 
 
-def frame_url(take: str, frame: int, run: str | None = None) -> str:
+def frame_url(take: str, frame: int, run: str | None = None, run2: str | None = None) -> str:
     """The frame viewer's deep link, relative to the app (works under a base path too).
 
-    With `run`, the viewer opens with that stored prediction run beside the truth.
+    With `run`, the viewer opens with that stored prediction run beside the truth; with
+    `run2` too, both runs beside the truth.
     """
     url = f"frame?take={quote(str(take), safe='/')}&frame={int(frame)}"
-    return url if run is None else f"{url}&{RUN_KEY}={quote(str(run), safe='')}"
+    if run is not None:
+        url += f"&{RUN_KEY}={quote(str(run), safe='')}"
+    if run is not None and run2 is not None:
+        url += f"&{RUN_KEY}2={quote(str(run2), safe='')}"
+    return url
 
 
 def _from_key(value: Any) -> tuple[str, int] | None:

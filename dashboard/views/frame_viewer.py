@@ -20,6 +20,7 @@ from orgraph.dashboard.context import media_root, media_root_notice, run_page
 from orgraph.dashboard.frame_player import last_report, player
 from orgraph.dashboard.graphs import STATUS_TEXT, triplet_status
 from orgraph.dashboard.media_view import MediaMissing, reader_for, resolve
+from orgraph.dashboard.run_pair import show_two_runs, two_run_status
 from orgraph.dashboard.scene_svg import scene_graph_svg
 from orgraph.dashboard.selection import frame_from_url, frame_to_url, pick_take
 
@@ -119,8 +120,39 @@ def choose_run(take: str) -> str | None:
     return None if choice == NO_RUN else str(choice)
 
 
-def show_scene_graph(take: str, frame: int, run: str | None) -> None:
-    """The frame's triplets as a graph and as a table, against a prediction if chosen."""
+def choose_second_run(take: str, run: str | None) -> str | None:
+    """A second stored run to show beside the first (?run2=), for comparing two models."""
+    if run is None:
+        st.query_params.pop("run2", None)
+        return None
+    runs = data.prediction_runs()
+    usable = [str(r) for r in runs["run"] if take in data.run_takes(str(r))] if len(runs) else []
+    options = [NO_RUN, *(r for r in usable if r != run)]
+    if len(options) == 1:
+        st.query_params.pop("run2", None)
+        return None
+
+    def parse(value: str) -> str:
+        if value not in options:
+            raise ValueError(f"no other stored run of that name has predictions for {take}")
+        return value
+
+    notice = url_state.seed("fv_run2", "run2", parse)
+    if notice:
+        st.warning(notice)
+    if st.session_state.get("fv_run2") not in options:
+        st.session_state["fv_run2"] = NO_RUN
+    choice = st.selectbox("... and beside it the run", options, key="fv_run2")
+    if choice == NO_RUN:
+        st.query_params.pop("run2", None)
+        return None
+    url_state.write("fv_run2", "run2", str(choice))
+    return str(choice)
+
+
+def show_scene_graph(take: str, frame: int, run: str | None, run2: str | None = None) -> None:
+    """The frame's triplets as a graph and as a table, against a prediction if chosen;
+    with a second run, both runs beside the truth in one table."""
     truth = data.catalog("scene_graph_at_frame", take=take, frame=frame)
     predicted = data.predicted_at_frame(take, frame, run) if run else None
     status = triplet_status(truth, predicted)
@@ -141,6 +173,9 @@ def show_scene_graph(take: str, frame: int, run: str | None) -> None:
     if predicted is not None:
         shown = shown.assign(status=shown["status"].map(STATUS_TEXT))
     st.dataframe(shown, hide_index=True, key="fv_triplets")
+    if run and run2:
+        second = data.predicted_at_frame(take, frame, run2)
+        show_two_runs(two_run_status(truth, predicted, second), run, run2)
 
 
 def media_path(recorded: str) -> Path | None:
@@ -201,6 +236,7 @@ def render() -> None:
         )
     with top[2]:
         run = choose_run(take)
+        run2 = choose_second_run(take, run)
     frame_to_url(FRAME, frame)
     st.session_state[LAST_OPENED] = (take, frame, st.session_state.get("fv_run"))
     pointer = data.frame_pointer(take, frame)
@@ -231,7 +267,7 @@ def render() -> None:
             )
             st.markdown("Gaze: " + frame_panels.gaze_depth_text(path, take, frame, offset))
     with graph:
-        show_scene_graph(take, frame, run)
+        show_scene_graph(take, frame, run, run2)
     if path is not None:
         show_modalities(path, take, frame, frames, run, playing)
 

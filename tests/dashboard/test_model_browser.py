@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.dashboard.test_browser import ARTIFACTS, CHROMIUM_ARGS, chromium, serve  # noqa: F401
 
 from orgraph.core.settings import Settings
 from orgraph.core.store import open_store
@@ -23,6 +22,7 @@ from orgraph.gnn.store_read import read_split_truth
 from orgraph.gnn.stored_runs import evaluate_stored, import_predictions
 from tests.dashboard.conftest import RUN_NAME, Loaded
 from tests.gnn.predictions_files import noisy, write_file
+from tests.support.browser import ARTIFACTS, CHROMIUM_ARGS, serve
 
 pytestmark = pytest.mark.browser
 

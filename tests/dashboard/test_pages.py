@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -111,6 +112,7 @@ def test_frame_viewer_opens_with_the_run_of_the_link(
     from orgraph.gnn.writeback import write_predictions
 
     shutil.copytree(loaded.settings.db, tmp_path / "db")
+    time.sleep(1.1)  # runs are ordered by their creation second: "later" must be newer
     with open_store(Settings(db=tmp_path / "db"), read_only=False) as store:
         write_predictions(store, "later", read_run_predictions(store, "gnn"), "a second run")
     at = app(monkeypatch, tmp_path / "db", loaded.runs)
@@ -248,3 +250,59 @@ def test_moved_media_named_and_remapped(monkeypatch: pytest.MonkeyPatch, tmp_pat
     assert not at.exception
     assert not at.warning
     assert "0" in player_frames(at)
+
+
+def test_frame_viewer_shows_two_runs_beside_the_truth(
+    monkeypatch: pytest.MonkeyPatch, loaded: Loaded, tmp_path: Path
+) -> None:
+    """?run=&run2= (the Model page's "A and B" link): both runs beside the truth, per triplet."""
+    from orgraph.dashboard.moment_links import frame_url
+    from orgraph.gnn.stored_runs import read_run_predictions
+    from orgraph.gnn.writeback import write_predictions
+    from orgraph.queries import browse
+
+    shutil.copytree(loaded.settings.db, tmp_path / "db")
+    with open_store(Settings(db=tmp_path / "db"), read_only=False) as store:
+        gnn = read_run_predictions(store, "gnn")
+        mine = tuple(TAKE.split("/"))
+        key = next(
+            k
+            for k, v in sorted(gnn.items())
+            if (k[0], str(k[1]), str(k[2])) == mine and len(v) >= 2
+        )
+        dropped = gnn[key][0]
+        later = {k: (v[1:] if k == key else v) for k, v in gnn.items()}
+        write_predictions(store, "later", later, "gnn without one triplet of one frame")
+    frame = int(key[3])
+    assert frame_url(TAKE, frame, "gnn", "later").endswith(f"frame={frame}&run=gnn&run2=later")
+    at = app(monkeypatch, tmp_path / "db", loaded.runs)
+    page(at, "frame_viewer", take=TAKE, frame=str(frame), run="gnn", run2="later")
+    table = next(d.value for d in at.dataframe if "later" in d.value.columns)
+    with open_store(Settings(db=tmp_path / "db")) as store:
+        truth = run_query(store, "scene_graph_at_frame", {"take": TAKE, "frame": frame})
+        pred = browse.predicted_at_frame(store, TAKE, frame, "gnn")
+    cols = ["subject", "relation", "object"]
+    ticked = {c: {tuple(r[cols]) for _, r in table.iterrows() if r[c] == "✓"} for c in table}
+    assert ticked["truth"] == set(map(tuple, truth[cols].itertuples(index=False)))
+    assert ticked["gnn"] == set(map(tuple, pred[cols].itertuples(index=False)))
+    assert ticked["gnn"] - ticked["later"] == {tuple(dropped)}
+    assert ticked["later"] <= ticked["gnn"]
+    assert "**gnn**:" in texts(at.markdown) and "**later**:" in texts(at.markdown)
+    page(at, "frame_viewer", take=TAKE, frame=str(frame), run="gnn", run2="nope")
+    assert "?run2='nope' was not used" in texts(at.warning)
+
+
+def test_two_run_status_on_hand_made_triplets() -> None:
+    import pandas as pd
+
+    from orgraph.dashboard.run_pair import agreement_line, two_run_status
+
+    def df(*rows):
+        return pd.DataFrame(list(rows), columns=["subject", "relation", "object"])
+
+    x, y, z = ("a", "holding", "b"), ("a", "closeTo", "c"), ("d", "cutting", "b")
+    status = two_run_status(df(x, y), df(x, z), df(y))
+    got = {tuple(r[:3]): tuple(r[3:]) for r in status.itertuples(index=False)}
+    assert got == {x: (True, True, False), y: (True, False, True), z: (False, True, False)}
+    assert agreement_line(status, "A", "a") == "**A**: 1 correct, 1 missed, 1 extra"
+    assert agreement_line(status, "B", "b") == "**B**: 1 correct, 1 missed, 0 extra"
