@@ -32,6 +32,13 @@ _TRANSIENT_OPEN_ERRORS = (
 )
 
 
+MAX_DB_BYTES = 1 << 38
+"""Largest database file an open may grow to (256 GiB; the EgoExOR graph is well under
+1 GB). The engine reserves this much virtual address space per open Database; its
+default (8 TiB) let about fifteen opens in one process exhaust the address space
+("Mmap ... failed"), as a dashboard serving many sessions or a test session does."""
+
+
 def file_identity(path: Path) -> str:
     """inode:size:mtime_ns of a file, or '-' when it does not exist."""
     try:
@@ -68,7 +75,10 @@ def _open_database(path: Path, buffer_pool_mb: int) -> tuple[Any, bool]:
     while True:
         try:
             db = ladybug.Database(
-                str(path), read_only=True, buffer_pool_size=buffer_pool_mb * 1024 * 1024
+                str(path),
+                read_only=True,
+                buffer_pool_size=buffer_pool_mb * 1024 * 1024,
+                max_db_size=MAX_DB_BYTES,
             )
             return db, recovered
         except RuntimeError as exc:
@@ -112,7 +122,7 @@ def recover_if_no_writer(path: Path) -> bool:
         raise StoreError(_cannot_recover(path, exc)) from None
     try:
         remove_leftovers(path)
-        db = ladybug.Database(str(path))
+        db = ladybug.Database(str(path), max_db_size=MAX_DB_BYTES)
         try:
             conn = ladybug.Connection(db)
             conn.execute("CHECKPOINT")

@@ -17,7 +17,7 @@ import pandas as pd
 from orgraph.core.errors import StoreError
 from orgraph.core.settings import DEFAULT_READ_BUFFER_POOL_MB
 from orgraph.core.store.base import GraphStore
-from orgraph.core.store.ladybug_reader import ReadOnlyDatabase, data_version
+from orgraph.core.store.ladybug_reader import MAX_DB_BYTES, ReadOnlyDatabase, data_version
 from orgraph.core.store.ladybug_replace import WriterLock, open_copy, remove_leftovers, swap_in
 from orgraph.core.store.predictions import PredictionRun, TakePredictions
 from orgraph.core.store.records import TakeGraph, require_distinct_takes, validate_take_graph
@@ -151,6 +151,7 @@ class LadybugStore(GraphStore):
                 read_only=self.read_only,
                 buffer_pool_size=self._buffer_pool_bytes,
                 auto_checkpoint=self.read_only,
+                max_db_size=MAX_DB_BYTES,
             )
             self._conn = ladybug.Connection(self._db)
         except RuntimeError as exc:
