@@ -44,7 +44,7 @@ from orgraph.core.errors import OrgraphError
 MAX_TEXT_CHARS = 20_000
 """Longest console text, in characters."""
 
-MAX_TOKENS = 3_000
+MAX_TOKENS = 4_000
 """Most significant tokens (words, names, numbers, strings, symbols; comments not counted)."""
 
 MAX_DEPTH = 24

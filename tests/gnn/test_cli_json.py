@@ -23,7 +23,6 @@ from orgraph.gnn.store_read import read_split_truth
 from orgraph.gnn.stored_runs import stored_run_names
 from tests.gnn.predictions_files import noisy, write_file
 
-
 FILE_FORMAT_COMMANDS = {"export-ocel"}
 """Commands whose `--format json` picks the format of the file they write, not stdout."""
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import orgraph.commands
+import orgraph.commands  # noqa: F401 (puts the package in sys.modules)
 from orgraph.cli import COMMAND_MODULES, main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,7 +77,10 @@ def test_a_command_module_that_fails_to_import_is_a_loud_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "broken_cmd.py").write_text("import orgraph.no_such_module\n")
-    monkeypatch.setattr(orgraph.commands, "__path__", [*orgraph.commands.__path__, str(tmp_path)])
+    # the package the import system uses (a test that re-imports the commands afresh may
+    # leave `orgraph.commands` the attribute naming another module object than sys.modules)
+    commands = sys.modules["orgraph.commands"]
+    monkeypatch.setattr(commands, "__path__", [*commands.__path__, str(tmp_path)])
     monkeypatch.setattr("orgraph.cli.COMMAND_MODULES", (*COMMAND_MODULES, "broken_cmd"))
     assert main(["stats"]) == 1
     err = capsys.readouterr().err
