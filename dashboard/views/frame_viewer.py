@@ -90,10 +90,14 @@ def choose_cameras(path: Path, take: str) -> list[str]:
     return [s for s in sources if s in chosen]
 
 
-def choose_run(take: str) -> str | None:
-    """A stored prediction run covering this take, if any; kept in ?run=."""
+def usable_runs(take: str) -> list[str]:
+    """Stored prediction runs that predicted this take, newest first."""
     runs = data.prediction_runs()
-    usable = [str(r) for r in runs["run"] if take in data.run_takes(str(r))] if len(runs) else []
+    return [str(r) for r in runs["run"] if take in data.run_takes(str(r))] if len(runs) else []
+
+
+def choose_run(take: str, usable: list[str]) -> str | None:
+    """A stored prediction run covering this take, if any; kept in ?run=."""
     options = [NO_RUN, *usable]
 
     def parse(value: str) -> str:
@@ -120,13 +124,11 @@ def choose_run(take: str) -> str | None:
     return None if choice == NO_RUN else str(choice)
 
 
-def choose_second_run(take: str, run: str | None) -> str | None:
+def choose_second_run(take: str, run: str | None, usable: list[str]) -> str | None:
     """A second stored run to show beside the first (?run2=), for comparing two models."""
     if run is None:
         st.query_params.pop("run2", None)
         return None
-    runs = data.prediction_runs()
-    usable = [str(r) for r in runs["run"] if take in data.run_takes(str(r))] if len(runs) else []
     options = [NO_RUN, *(r for r in usable if r != run)]
     if len(options) == 1:
         st.query_params.pop("run2", None)
@@ -235,8 +237,9 @@ def render() -> None:
             "fv_offset", "offset", "Apply the published gaze calibration offset", True
         )
     with top[2]:
-        run = choose_run(take)
-        run2 = choose_second_run(take, run)
+        usable = usable_runs(take)
+        run = choose_run(take, usable)
+        run2 = choose_second_run(take, run, usable)
     frame_to_url(FRAME, frame)
     st.session_state[LAST_OPENED] = (take, frame, st.session_state.get("fv_run"))
     pointer = data.frame_pointer(take, frame)

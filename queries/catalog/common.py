@@ -6,7 +6,9 @@ Kept here so every query spells a role, a level and a result dtype the same way.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from orgraph.core.vocabulary import ROLES
@@ -35,3 +37,9 @@ def typed(df: pd.DataFrame, ints: Iterable[str] = (), floats: Iterable[str] = ()
     for c in floats:
         df[c] = df[c].map(lambda v: float("nan") if v is None else float(v)).astype("float64")
     return df
+
+
+def median_of(values: Any) -> float:
+    """Median of a list a query collected (nulls skipped); NaN when there is none."""
+    kept = [float(v) for v in (values if values is not None else []) if v is not None]
+    return float(np.median(kept)) if kept else float("nan")

@@ -17,10 +17,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from orgraph.queries.catalog.common import ROLE, ROLE_LIST, TAKE_FILTER, typed
+from orgraph.queries.catalog.common import ROLE, ROLE_LIST, TAKE_FILTER, median_of, typed
 from orgraph.queries.catalog.phases import KEY_RELATIONS
 from orgraph.queries.catalog.registry import CatalogQuery, register
 from orgraph.queries.catalog.steps import FLICKER, OBJECT, SURGERY_TYPE, instances, steps_query
@@ -31,11 +30,6 @@ _AGG = """count(*) AS n, count(DISTINCT tk) AS takes, avg(d) AS mean_s, min(d) A
        max(d) AS max_s, collect(d) AS ds"""
 
 
-def _median(values: Any) -> float:
-    vals = [float(v) for v in (values if values is not None else []) if v is not None]
-    return float(np.median(vals)) if vals else float("nan")
-
-
 def _stats_finish(keys: tuple[str, ...], count: str) -> Any:
     """A post step: median from the collected values, typed columns, ordered by keys."""
     columns = (*keys, count, "takes", *STAT_COLUMNS)
@@ -43,7 +37,7 @@ def _stats_finish(keys: tuple[str, ...], count: str) -> Any:
     def finish(df: pd.DataFrame, _: dict[str, Any]) -> pd.DataFrame:
         if df.empty:
             return pd.DataFrame(columns=list(columns))
-        df = df.assign(median_s=df["ds"].map(_median)).rename(columns={"n": count})
+        df = df.assign(median_s=df["ds"].map(median_of)).rename(columns={"n": count})
         df = typed(df, ints=(count, "takes"), floats=STAT_COLUMNS)
         return df.sort_values(list(keys)).reset_index(drop=True)[list(columns)]
 

@@ -23,10 +23,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from orgraph.queries.catalog.common import ROLE, TAKE_FILTER, typed
+from orgraph.queries.catalog.common import ROLE, TAKE_FILTER, median_of, typed
 from orgraph.queries.catalog.dialect import Dialect
 from orgraph.queries.catalog.registry import CatalogQuery, Param, register
 from orgraph.queries.catalog.steps import FLICKER, OBJECT, SURGERY_TYPE, steps_query
@@ -63,15 +62,10 @@ DF_COLUMNS = (
 )
 
 
-def _median(gaps: Any) -> float:
-    values = [float(g) for g in (gaps if gaps is not None else []) if g is not None]
-    return float(np.median(values)) if values else float("nan")
-
-
 def _finish_df(df: pd.DataFrame, _: dict[str, Any]) -> pd.DataFrame:
     if df.empty:
         return pd.DataFrame(columns=list(DF_COLUMNS))
-    df = df.assign(median_gap_s=df["gaps"].map(_median)).drop(columns="gaps")
+    df = df.assign(median_gap_s=df["gaps"].map(median_of)).drop(columns="gaps")
     df = typed(df, ints=("count", "takes"), floats=("mean_gap_s", "median_gap_s"))
     df = df.sort_values(
         ["take", "surgery_type", "role", "count", "source", "target"],
