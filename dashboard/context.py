@@ -20,6 +20,7 @@ import streamlit as st
 from orgraph.core.errors import OrgraphError, StoreUnreachable
 from orgraph.core.settings import Settings, load_settings
 from orgraph.core.store import GraphStore, StoreChanged, open_store
+from orgraph.dashboard import url_state
 from orgraph.dashboard.live_store import LiveStore
 
 log = logging.getLogger("orgraph.dashboard")
@@ -175,6 +176,7 @@ def notice_if_changed() -> None:
 def run_page(title: str, render: Callable[[], None], needs_data: bool = True) -> None:
     """Render a page with the sidebar, the empty-store check and friendly errors only."""
     st.title(title)
+    url_state.begin_visit(title)
     try:
         sidebar()
         notice_if_changed()

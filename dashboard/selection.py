@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from orgraph.dashboard import data
+from orgraph.dashboard import data, url_state
 
 FRAME_KEY = "frame"
 TAKE_KEY = "take"
@@ -20,7 +20,7 @@ CURRENT_TAKE = "_current_take"
 
 def _to_url(name: str, widget: str, value: object) -> None:
     st.query_params[name] = str(value)
-    st.session_state[f"_{widget}_url"] = str(value)
+    url_state.written(widget, str(value))
 
 
 def _seed_take(widget: str, keys: list[str]) -> str | None:
@@ -32,7 +32,7 @@ def _seed_take(widget: str, keys: list[str]) -> str | None:
             current = st.session_state.get(CURRENT_TAKE)
             st.session_state[widget] = current if current in keys else keys[0]
         return None
-    if st.session_state.get(seen) == value and widget in st.session_state:
+    if not url_state.is_new(widget, value):
         return None
     st.session_state[seen] = value
     if value in keys:
@@ -87,12 +87,10 @@ def parse_frame(value: str, frames: int) -> tuple[int, str | None]:
 def frame_from_url(widget: str, frames: int) -> str | None:
     """Seed st.session_state[widget] from a new ?frame=; return a notice if it was clamped."""
     value = st.query_params.get(FRAME_KEY)
-    seen = f"_{widget}_url"
     notice = None
-    new = widget not in st.session_state or st.session_state.get(seen) != value
-    if value is not None and new:
+    if url_state.is_new(widget, value):
         st.session_state[widget], notice = parse_frame(value, frames)
-        st.session_state[seen] = value
+        st.session_state[f"_{widget}_url"] = value
     if widget in st.session_state:
         st.session_state[widget] = min(max(0, int(st.session_state[widget])), frames - 1)
     return notice

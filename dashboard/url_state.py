@@ -2,6 +2,11 @@
 
 As in selection.py, a query parameter wins when it is new; then the widget leads and the
 URL follows. A value the widget cannot take is reported, not replaced silently.
+
+"New" excludes echoes: a rerun's query string is the browser's URL when it asked, which
+can lag behind what the page wrote just before (a player report sent while the page's
+last write was still on its way). A value this page visit wrote itself is therefore
+never taken as a new link; a visit of another page forgets what was written.
 """
 
 from __future__ import annotations
@@ -12,6 +17,39 @@ from typing import Any
 import streamlit as st
 
 FLAG_TEXT = {"1": True, "0": False, "true": True, "false": False, "on": True, "off": False}
+VISIT = "_url_visit"
+"""The page whose URL values the session last wrote."""
+WRITTEN = "_url_written"
+"""Per widget, the values this page visit wrote to the URL (newest last)."""
+KEEP_WRITTEN = 64
+
+
+def begin_visit(page: str) -> None:
+    """Called at the start of every run: a run of another page forgets what was written."""
+    if st.session_state.get(VISIT) != page:
+        st.session_state[VISIT] = page
+        st.session_state[WRITTEN] = {}
+
+
+def written(widget: str, value: str) -> None:
+    """Remember that the page put `value` in the URL for `widget` (seen and not new)."""
+    st.session_state[f"_{widget}_url"] = value
+    kept = st.session_state.setdefault(WRITTEN, {}).setdefault(widget, [])
+    if value in kept:
+        kept.remove(value)
+    kept.append(value)
+    del kept[:-KEEP_WRITTEN]
+
+
+def is_new(widget: str, value: str | None) -> bool:
+    """Whether a URL value is a link to follow: not yet taken and not the page's own echo."""
+    if value is None:
+        return False
+    if widget not in st.session_state:
+        return True
+    if st.session_state.get(f"_{widget}_url") == value:
+        return False
+    return value not in st.session_state.get(WRITTEN, {}).get(widget, [])
 
 
 def seed(widget: str, name: str, parse: Callable[[str], Any]) -> str | None:
@@ -20,10 +58,9 @@ def seed(widget: str, name: str, parse: Callable[[str], Any]) -> str | None:
     Returns a one-line notice when the URL's value could not be used.
     """
     value = st.query_params.get(name)
-    seen = f"_{widget}_url"
-    if value is None or (st.session_state.get(seen) == value and widget in st.session_state):
+    if not is_new(widget, value):
         return None
-    st.session_state[seen] = value
+    st.session_state[f"_{widget}_url"] = value
     try:
         st.session_state[widget] = parse(value)
     except ValueError as exc:
@@ -34,7 +71,7 @@ def seed(widget: str, name: str, parse: Callable[[str], Any]) -> str | None:
 def write(widget: str, name: str, value: str) -> None:
     """Put the widget's value in the URL (and remember it was written, not new)."""
     st.query_params[name] = value
-    st.session_state[f"_{widget}_url"] = value
+    written(widget, value)
 
 
 def parse_flag(value: str) -> bool:

@@ -38,8 +38,7 @@ def current_frame(take: str, frames: int) -> tuple[int, bool, float]:
         st.session_state[FRAME] = last[1] if last and last[0] == take else 0
         st.session_state["_fv_frame_take"] = take
         st.session_state[JUMP] = st.session_state.get(JUMP, 0) + 1
-    asked = st.query_params.get("frame")
-    if asked is not None and asked != st.session_state.get(f"_{FRAME}_url"):
+    if url_state.is_new(FRAME, st.query_params.get("frame")):
         st.session_state[JUMP] = st.session_state.get(JUMP, 0) + 1  # a link brought a frame
     notice = frame_from_url(FRAME, frames)
     if notice:

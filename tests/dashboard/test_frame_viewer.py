@@ -84,6 +84,36 @@ def test_a_step_reported_by_the_player_moves_the_page_and_url(at: AppTest) -> No
     assert "frame **2**" in texts(at.markdown) and at.query_params["frame"] == "2"
 
 
+def test_a_stale_url_is_an_echo_not_a_link(at: AppTest) -> None:
+    """A rerun can carry the browser's URL from before the page's last write (a player
+    report sent while that write was on its way): the page must not jump back to it."""
+    page(at, "frame_viewer", take=TAKE, frame="3")
+    jump = player_args(at)["jump"]
+    report(at, 4, seq=1)
+    report(at, 5, seq=2)
+    at.query_params["frame"] = "4"  # the URL as the browser had it before frame 5 was written
+    report(at, 6, seq=3)
+    args = player_args(at)
+    assert args["jump"] == jump and args["frame"] == 6
+    assert "frame **6**" in texts(at.markdown) and at.query_params["frame"] == "6"
+    at.toggle(key="fv_overlays").set_value(False).run()
+    at.query_params["overlays"] = "1"  # stale again: the toggle was just turned off
+    report(at, 7, seq=4)
+    assert at.toggle(key="fv_overlays").value is False and at.query_params["overlays"] == "0"
+    assert player_args(at)["jump"] == jump
+
+
+def test_a_link_from_another_page_still_moves_the_player(at: AppTest) -> None:
+    page(at, "frame_viewer", take=TAKE, frame="3")
+    report(at, 4, seq=1)
+    jump = player_args(at)["jump"]
+    at.switch_page("views/timeline.py").run()
+    at.query_params["take"], at.query_params["frame"] = TAKE, "3"  # a frame written before
+    at.switch_page("views/frame_viewer.py").run()
+    args = player_args(at)
+    assert args["frame"] == 3 and args["jump"] != jump
+
+
 def test_audio_waveform_cloud_and_gaze_depth(at: AppTest) -> None:
     page(at, "frame_viewer", take=AUDIO_TAKE, frame="20")
     audio = at.get("audio")

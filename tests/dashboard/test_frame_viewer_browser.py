@@ -81,9 +81,7 @@ def test_playback_audio_cloud_and_url(chromium: Path, served: tuple[str, int]) -
         assert len(frames) >= 5 and frames == sorted(frames) and frames[0] >= 10, frames
         page.wait_for_url(re.compile(rf"frame={max(frames)}\b"), timeout=30_000)
         assert "overlays=0" in page.url and "take=Ultrasound%2F2%2F1" in page.url
-        # playback may have reached the last frame; a step right after playback can be lost
-        # under load (a known race between the page's URL write and the player, issue 15)
-        assert step_ms(player, "prev") > 0 or step_ms(player, "prev") > 0
+        assert step_ms(player, "prev") > 0  # a step right after playback is not lost
         now = shown_frame(player)
         page.wait_for_url(re.compile(rf"frame={now}\b"), timeout=30_000)
         page.goto(page.url)  # the URL alone brings the same view back
@@ -147,7 +145,7 @@ def step_one_page(chromium: Path, url: str, i: int, out: dict) -> None:
     """One browser stepping the viewer for STEP_SECONDS; what went wrong, if anything."""
     from playwright.sync_api import sync_playwright
 
-    got: dict = {"steps": 0, "errors": [], "failed": None}
+    got: dict = {"steps": 0, "lost": 0, "errors": [], "failed": None}
     try:
         with sync_playwright() as pw:
             b = browser(pw, chromium)
@@ -159,10 +157,10 @@ def step_one_page(chromium: Path, url: str, i: int, out: dict) -> None:
             way = "next"
             while time.monotonic() < deadline:
                 way = direction(player, way)
-                if step_ms(player, way) > 0:  # a lost step is counted (issue 15 race), not fatal
+                if step_ms(player, way) > 0:
                     got["steps"] += 1
-                else:
-                    got["lost"] = got.get("lost", 0) + 1
+                else:  # the step never showed, or the page moved the player elsewhere
+                    got["lost"] += 1
                 page.wait_for_timeout(100)
             page.wait_for_timeout(2000)
             got["broken"] = page.get_by_text("Image source error").count()
@@ -194,7 +192,7 @@ def test_six_pages_step_at_once(chromium: Path, served: tuple[str, int]) -> None
     assert len(results) == PAGES_AT_ONCE
     for i, got in results.items():
         assert got["failed"] is None, (i, got["failed"])
-        assert got["steps"] >= 2, (i, got)  # how many depends on the machine's load
+        assert got["steps"] >= 2 and got["lost"] == 0, (i, got)  # count: the machine's load
         assert got["broken"] == 0 and got["exceptions"] == 0 and got["wrong"] == 0, (i, got)
         assert got["shown"] > 0 and not got["errors"], (i, got)
     assert peak < start + 600, f"server RSS grew from {start:.0f} MB to {peak:.0f} MB"
