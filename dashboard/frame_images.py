@@ -96,12 +96,13 @@ def _depth_text(depth: float | None) -> str:
 
 
 def _scaled(bgr: np.ndarray) -> tuple[np.ndarray, float]:
-    """RGB near TILE_WIDTH wide: small frames enlarged by a whole factor, large ones reduced."""
+    """RGB near TILE_WIDTH wide: small frames enlarged by a whole factor, large ones reduced
+    by the nearest whole factor (drawing, encoding and decoding less than is seen)."""
     w = bgr.shape[1]
     if w < TILE_WIDTH:
         k = factor_for(w, TILE_WIDTH)
         return upscale(np.ascontiguousarray(bgr[..., ::-1]), k), float(k)
-    k = max(1, w // TILE_WIDTH)
+    k = max(1, round(w / TILE_WIDTH))  # 640 px cameras: halved (4 cameras drawn 640x480)
     if k > 1:  # reduce first (the box filter does not care about channel order), flip after
         bgr = np.asarray(Image.fromarray(np.ascontiguousarray(bgr)).reduce(k))
     return np.ascontiguousarray(bgr[..., ::-1]), 1.0 / k

@@ -42,8 +42,8 @@ def wav_bytes(samples: np.ndarray, rate: int) -> bytes:
     return buf.getvalue()
 
 
-def second_of_audio(path: Path, take: str, frame: int) -> tuple[np.ndarray, int, int] | None:
-    """(samples, rate, first frame) of the second around `frame`; None without audio.
+def audio_between(path: Path, take: str, first: int, last: int) -> tuple[np.ndarray, int] | None:
+    """(samples, rate) of frames first..last; None without audio.
 
     The waveform when the take has one, else the frames' snippets joined.
     """
@@ -53,13 +53,20 @@ def second_of_audio(path: Path, take: str, frame: int) -> tuple[np.ndarray, int,
         info = media.audio_info()
         if info is None:
             return None
-        first = max(0, frame - HALF_SECOND)
-        last = min(media.take.frames - 1, frame + HALF_SECOND)
         samples = media.waveform(first, last)
         if samples is None:
             parts = [media.audio_snippet(f) for f in range(first, last + 1)]
             samples = np.concatenate([p for p in parts if p is not None])
-        return samples, info.sample_rate, first
+        return samples, info.sample_rate
+
+
+def second_of_audio(
+    path: Path, take: str, frame: int, frames: int
+) -> tuple[np.ndarray, int, int] | None:
+    """(samples, rate, first frame) of the second around `frame`; None without audio."""
+    first = max(0, frame - HALF_SECOND)
+    found = audio_between(path, take, first, min(frames - 1, frame + HALF_SECOND))
+    return None if found is None else (*found, first)
 
 
 def waveform_figure(samples: np.ndarray, rate: int, first: int, frame: int) -> go.Figure:
@@ -76,9 +83,9 @@ def waveform_figure(samples: np.ndarray, rate: int, first: int, frame: int) -> g
     return fig
 
 
-def show_audio(path: Path, take: str, frame: int) -> None:
+def show_audio(path: Path, take: str, frame: int, frames: int) -> None:
     """A player of the current second and its waveform."""
-    second = second_of_audio(path, take, frame)
+    second = second_of_audio(path, take, frame, frames)
     if second is None:
         st.info(f"Take {take} has no audio.")
         return

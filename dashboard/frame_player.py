@@ -3,7 +3,8 @@
 The browser keeps the frames it received and steps and plays through them itself, so a
 step or a played frame needs no Streamlit rerun; it reports the frame it shows (and the
 frames it holds), and the page answers with the frames around it. Steps get the frames
-just behind and ahead; playback gets the next seconds at the chosen speed.
+just behind and ahead; playback gets the next seconds at the chosen speed, and their
+sound in one-second chunks (dashboard/play_audio.py) that the browser plays in step.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
 
-from orgraph.dashboard import data
+from orgraph.dashboard import data, play_audio
 from orgraph.dashboard import frame_images as fi
 
 _COMPONENT = components.declare_component(
@@ -46,6 +47,8 @@ class PlayerReport:
     """A random id of the player's page element; a new one restarts `seq`."""
     spec: str
     have: frozenset[int]
+    heard: frozenset[int]
+    """Seconds of audio the browser holds."""
 
 
 def spec_token(spec: fi.MosaicSpec) -> str:
@@ -68,6 +71,7 @@ def last_report() -> PlayerReport | None:
             mount=str(value.get("mount", "")),
             spec=str(value.get("spec", "")),
             have=frozenset(int(n) for n in value.get("have", [])),
+            heard=frozenset(int(n) for n in value.get("heard", [])),
         )
     except (TypeError, ValueError):
         return None
@@ -146,13 +150,24 @@ def player(
     speed: float,
     have: frozenset[int],
     intervals: pd.DataFrame,
+    sound: bool = False,
+    heard: frozenset[int] = frozenset(),
 ) -> None:
-    """Draw the player at `frame`; `jump` changes whenever the page (not the browser) moved."""
+    """Draw the player at `frame`; `jump` changes whenever the page (not the browser) moved.
+
+    With `sound`, playback also gets the seconds of audio ahead that the browser lacks.
+    """
     token = spec_token(spec)
     lanes, rows = strip_rows(intervals)
     window = wanted(frame, total, playing, speed)
     images, pending = frames_to_send(spec, window, have)
+    audio = {}
+    if sound and playing:
+        seconds = play_audio.seconds_ahead(frame, total, speed, PLAY_SECONDS)
+        audio = play_audio.chunks_to_send(Path(spec.path), spec.take, seconds, total, heard)
     _COMPONENT(
+        audio=audio,
+        sound=sound,
         frames=images,
         pending=pending,
         triplets=triplet_texts(spec.take, window),

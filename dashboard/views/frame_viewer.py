@@ -192,33 +192,57 @@ def media_path(recorded: str) -> Path | None:
 
 
 def panel_frame(take: str, frame: int, playing: bool) -> int:
-    """The frame the audio and point cloud show: while playing, the one playback started at.
+    """The frame the scene graph, waveform and point cloud show: while playing, the one
+    playback started at.
 
-    Redrawing a 3-D plot and an audio player for every answer during playback would hold
-    up the browser's drawing of the played frames; pausing updates them.
+    Redrawing a graph, a 3-D plot and a waveform for every answer during playback would
+    hold up the browser's drawing of the played frames; the player's own line of triplets
+    and its sound follow every frame, and pausing updates the rest. It draws nothing: an
+    element above the player would move it, and the browser would start a new player.
     """
     kept = st.session_state.get("_fv_panel")
     if playing and kept is not None and kept[0] == take:
-        st.caption(f"Playing: audio and point cloud of frame {kept[1]}; pause to update them.")
         return int(kept[1])
     st.session_state["_fv_panel"] = (take, frame)
     return frame
 
 
 def show_modalities(
-    path: Path, take: str, frame: int, frames: int, run: str | None, playing: bool
+    path: Path, take: str, frame: int, frames: int, run: str | None, shown: tuple[bool, bool]
 ) -> None:
-    """Audio, point cloud and the Rerun recording, each behind its own URL toggle."""
-    frame = panel_frame(take, frame, playing)
+    """Audio and point cloud (as their toggles say), and the Rerun recording."""
     audio, cloud = st.columns(2)
     with audio:
-        if url_state.flag("fv_audio", "audio", "Audio of the current second", True):
-            frame_panels.show_audio(path, take, frame)
+        if shown[0]:
+            frame_panels.show_audio(path, take, frame, frames)
     with cloud:
-        if url_state.flag("fv_cloud", "cloud", "Point cloud (3-D)", True):
+        if shown[1]:
             frame_panels.show_cloud(path, take, frame)
     with st.expander("Open in Rerun"):
         frame_panels.show_rerun(path, take, frame, frames, run)
+
+
+def toggles() -> tuple[bool, bool, bool, bool]:
+    """Gaze and hands, the calibration offset, sound and point cloud, each kept in the URL."""
+    cols = st.columns(4, vertical_alignment="bottom")
+    with cols[0]:
+        overlays = url_state.flag("fv_overlays", "overlays", "Gaze and hands", True)
+    with cols[1]:
+        offset = url_state.flag(
+            "fv_offset", "offset", "Apply the published gaze calibration offset", True
+        )
+    with cols[2]:
+        sound = url_state.flag(
+            "fv_audio",
+            "audio",
+            "Sound",
+            True,
+            help="Plays along with playback; the current "
+            "second's waveform and a player are shown under the images",
+        )
+    with cols[3]:
+        cloud = url_state.flag("fv_cloud", "cloud", "Point cloud (3-D)", True)
+    return overlays, offset, sound, cloud
 
 
 def render() -> None:
@@ -228,16 +252,12 @@ def render() -> None:
         return
     frames = int(data.take_row(take)["frames"])
     frame, playing, speed = current_frame(take, frames)
-    top = st.columns(3, vertical_alignment="bottom")
-    with top[0]:
-        overlays = url_state.flag("fv_overlays", "overlays", "Gaze and hands", True)
-    with top[1]:
-        offset = url_state.flag(
-            "fv_offset", "offset", "Apply the published gaze calibration offset", True
-        )
-    with top[2]:
-        usable = usable_runs(take)
+    overlays, offset, sound, cloud = toggles()
+    picks = st.columns(2)
+    usable = usable_runs(take)
+    with picks[0]:
         run = choose_run(take, usable)
+    with picks[1]:
         run2 = choose_second_run(take, run, usable)
     frame_to_url(FRAME, frame)
     st.session_state[LAST_OPENED] = (take, frame, st.session_state.get("fv_run"))
@@ -251,12 +271,14 @@ def render() -> None:
     )
     path = media_path(str(pointer["file"]))
     cameras = choose_cameras(path, take) if path is not None else []
+    still = panel_frame(take, frame, playing)
     images, graph = st.columns([11, 9])
     with images:
         if path is not None:
             report = last_report()
             spec = fi.spec_for(path, take, cameras, overlays, offset)
-            have = report.have if report and report.spec == _token(spec) else frozenset()
+            same = report is not None and report.spec == _token(spec)
+            have = report.have if report and same else frozenset()
             player(
                 spec,
                 frame,
@@ -266,12 +288,19 @@ def render() -> None:
                 speed=speed,
                 have=have,
                 intervals=data.catalog("activity_timeline", take=take),
+                sound=sound,
+                heard=report.heard if report and same else frozenset(),
             )
             st.markdown("Gaze: " + frame_panels.gaze_depth_text(path, take, frame, offset))
     with graph:
-        show_scene_graph(take, frame, run, run2)
+        if still != frame:
+            st.caption(
+                f"Playing: the scene graph, waveform and point cloud show frame {still}; the "
+                "line under the images and the sound follow playback. Pause to update them."
+            )
+        show_scene_graph(take, still, run, run2)
     if path is not None:
-        show_modalities(path, take, frame, frames, run, playing)
+        show_modalities(path, take, still, frames, run, (sound, cloud))
 
 
 def _token(spec: fi.MosaicSpec) -> str:

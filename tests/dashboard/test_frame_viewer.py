@@ -10,6 +10,8 @@ import json
 import wave
 from pathlib import Path
 
+import h5py
+import numpy as np
 import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
@@ -127,6 +129,47 @@ def test_audio_waveform_cloud_and_gaze_depth(at: AppTest) -> None:
     kinds = {json.loads(c.proto.spec)["data"][0]["type"] for c in charts}
     assert {"scatter", "scatter3d"} <= kinds
     assert "depth" in texts(at.markdown)
+
+
+def raw_waveform(loaded: Loaded, take: str, first: int, last: int) -> np.ndarray:
+    """The take's waveform samples of frames first..last, read with plain h5py."""
+    from orgraph.loader.reader import EgoExOR
+
+    with EgoExOR(list(loaded.files)) as reader:
+        info = reader.media(take).take
+    with h5py.File(info.file, "r") as f:
+        wave_ds = f[info.group]["audio/waveform"]
+        per_frame = wave_ds.shape[0] / info.frames
+        return np.asarray(wave_ds[round(first * per_frame) : round((last + 1) * per_frame)])
+
+
+def test_playback_gets_the_sound_ahead_in_one_second_chunks(at: AppTest, loaded: Loaded) -> None:
+    page(at, "frame_viewer", take=AUDIO_TAKE, frame="20")
+    args = player_args(at)
+    assert args["sound"] is True and args["audio"] == {}  # stepping: the page's audio player
+    report(at, 20, seq=1, playing=True, spec=args["spec"])
+    args = player_args(at)
+    total = args["total"]
+    want = {str(s) for s in range(1, min(total - 1, 20 + 60) // 15 + 1)}  # 4 s ahead at 1x
+    assert set(args["audio"]) == want
+    for second, url in args["audio"].items():
+        with wave.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))) as w:
+            assert w.getnchannels() == 1 and w.getframerate() == 16_000
+            got = np.frombuffer(w.readframes(w.getnframes()), "<i2") / 32767.0
+        first = int(second) * 15
+        raw = raw_waveform(loaded, AUDIO_TAKE, first, min(total - 1, first + 14)).mean(axis=1)
+        assert abs(len(got) - len(raw) / 3) <= 1  # 48 kHz -> 16 kHz
+        expected = np.interp(np.linspace(0, len(raw) - 1, len(got)), np.arange(len(raw)), raw)
+        assert np.abs(got - expected).max() < 2e-4  # 16-bit rounding only
+    report(at, 22, seq=2, playing=True, spec=args["spec"], heard=[1, 2])
+    assert not {"1", "2"} & set(player_args(at)["audio"])  # only what the browser lacks
+
+
+def test_no_sound_is_sent_when_it_is_off(at: AppTest) -> None:
+    page(at, "frame_viewer", take=AUDIO_TAKE, frame="20", audio="0")
+    report(at, 20, seq=1, playing=True, spec=player_args(at)["spec"])
+    args = player_args(at)
+    assert args["sound"] is False and args["audio"] == {}
 
 
 def test_takes_without_audio_or_cloud_say_so(at: AppTest) -> None:

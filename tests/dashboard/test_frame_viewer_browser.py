@@ -82,6 +82,7 @@ def test_playback_audio_cloud_and_url(chromium: Path, served: tuple[str, int]) -
         page.wait_for_url(re.compile(rf"frame={max(frames)}\b"), timeout=30_000)
         assert "overlays=0" in page.url and "take=Ultrasound%2F2%2F1" in page.url
         assert step_ms(player, "prev") > 0  # a step right after playback is not lost
+        hear_playback(page, player)
         now = shown_frame(player)
         page.wait_for_url(re.compile(rf"frame={now}\b"), timeout=30_000)
         page.goto(page.url)  # the URL alone brings the same view back
@@ -91,6 +92,24 @@ def test_playback_audio_cloud_and_url(chromium: Path, served: tuple[str, int]) -
         no_error_on(page)
         assert not errors, errors
         b.close()
+
+
+SOUND_JS = """() => [A.ctx ? A.ctx.state : null, A.ctx ? A.ctx.currentTime : 0, A.buffers.size,
+  A.started, S.frame]"""
+
+
+def hear_playback(page, player) -> None:
+    """Play with a real click (browsers allow sound only after one): the sound's seconds
+    arrive, are decoded and started on the audio clock while the frames advance."""
+    player.evaluate("() => go(0, 'test')")  # from the start: the tiny takes are short
+    page.wait_for_timeout(1000)
+    start = shown_frame(player)
+    player.click("#play")
+    page.wait_for_timeout(3000)
+    state, clock, buffers, started, frame = player.evaluate(SOUND_JS)
+    player.click("#play")
+    assert state == "running" and clock > 1.0, (state, clock)
+    assert buffers >= 2 and started >= 2 and frame >= start + 15, (buffers, started, frame)
 
 
 def test_fallbacks_and_timeline_cursor(chromium: Path, served: tuple[str, int]) -> None:
