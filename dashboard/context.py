@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -173,17 +174,11 @@ def notice_if_changed() -> None:
         st.info(CHANGED_NOTICE)
 
 
-def run_page(title: str, render: Callable[[], None], needs_data: bool = True) -> None:
-    """Render a page with the sidebar, the empty-store check and friendly errors only."""
-    st.title(title)
-    url_state.begin_visit(title)
+@contextmanager
+def friendly_errors(title: str) -> Iterator[None]:
+    """What goes wrong inside says so in the page (a line, no traceback); the log keeps it."""
     try:
-        sidebar()
-        notice_if_changed()
-        if needs_data and with_store(lambda s: s.is_empty()):
-            st.info(EMPTY_MESSAGE)
-            return
-        render()
+        yield
     except StoreChanged:
         st.warning(BUSY_NOTICE)
     except OrgraphError as exc:
@@ -191,3 +186,16 @@ def run_page(title: str, render: Callable[[], None], needs_data: bool = True) ->
     except Exception as exc:  # never a traceback in the page; the log keeps the detail
         log.exception("dashboard page %s failed", title)
         st.error(f"Something went wrong on this page: {type(exc).__name__}: {exc}")
+
+
+def run_page(title: str, render: Callable[[], None], needs_data: bool = True) -> None:
+    """Render a page with the sidebar, the empty-store check and friendly errors only."""
+    st.title(title)
+    url_state.begin_visit(title)
+    with friendly_errors(title):
+        sidebar()
+        notice_if_changed()
+        if needs_data and with_store(lambda s: s.is_empty()):
+            st.info(EMPTY_MESSAGE)
+            return
+        render()

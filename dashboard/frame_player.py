@@ -49,6 +49,8 @@ class PlayerReport:
     have: frozenset[int]
     heard: frozenset[int]
     """Seconds of audio the browser holds."""
+    reason: str = ""
+    """Why it reported: next, prev, key, strip, box, play, end, settled, more, missing..."""
 
 
 def spec_token(spec: fi.MosaicSpec) -> str:
@@ -72,6 +74,7 @@ def last_report() -> PlayerReport | None:
             spec=str(value.get("spec", "")),
             have=frozenset(int(n) for n in value.get("have", [])),
             heard=frozenset(int(n) for n in value.get("heard", [])),
+            reason=str(value.get("reason", "")),
         )
     except (TypeError, ValueError):
         return None

@@ -85,6 +85,11 @@ def test_playback_audio_cloud_and_url(chromium: Path, served: tuple[str, int]) -
         hear_playback(page, player)
         now = shown_frame(player)
         page.wait_for_url(re.compile(rf"frame={now}\b"), timeout=30_000)
+        # a step reruns only the player and scene graph; once stepping stops, the panels follow
+        expect(page.get_by_text(f"Scene graph of frame {now}", exact=True)).to_be_visible()
+        expect(page.get_by_text(re.compile(rf"points at frame {now};"))).to_be_visible(
+            timeout=30_000
+        )
         page.goto(page.url)  # the URL alone brings the same view back
         again = player_frame(page)
         assert shown_frame(again) == now
