@@ -9,6 +9,7 @@ the frame shown.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -82,10 +83,16 @@ def _parse_cams(sources: list[str]):
 
 def take_sources(path: Path, take: str) -> list[str]:
     """The take's cameras as the file names them, egocentric first."""
-    handle = reader_for(path)
+    return list(_sources(str(path), path.stat().st_mtime, take))
+
+
+@lru_cache(maxsize=256)
+def _sources(path: str, mtime: float, take: str) -> tuple[str, ...]:
+    """Read once per file version: a rerun does not wait for the HDF5 lock to learn them."""
+    handle = reader_for(Path(path))
     with handle.lock:
         sources = list(handle.reader.media(take).take.sources)
-    return sorted(sources, key=lambda s: (s not in EGO_ROLES, s))
+    return tuple(sorted(sources, key=lambda s: (s not in EGO_ROLES, s)))
 
 
 def choose_cameras(path: Path, take: str) -> list[str]:
@@ -175,7 +182,8 @@ def _draw_player(
         playing=state[0],
         speed=state[1],
         have=report.have if report and same else frozenset(),
-        intervals=data.catalog("activity_timeline", take=take),
+        intervals=lambda: data.catalog("activity_timeline", take=take),
+        strip_held=report.strip if report is not None else None,
         sound=look.sound,
         heard=report.heard if report and same else frozenset(),
     )

@@ -10,7 +10,9 @@ sound in one-second chunks (dashboard/play_audio.py) that the browser plays in s
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +51,8 @@ class PlayerReport:
     have: frozenset[int]
     heard: frozenset[int]
     """Seconds of audio the browser holds."""
+    strip: str | None = None
+    """The take whose interval strip the browser holds (sent once per take)."""
     reason: str = ""
     """Why it reported: next, prev, key, strip, box, play, end, settled, more, missing..."""
 
@@ -74,6 +78,7 @@ def last_report() -> PlayerReport | None:
             spec=str(value.get("spec", "")),
             have=frozenset(int(n) for n in value.get("have", [])),
             heard=frozenset(int(n) for n in value.get("heard", [])),
+            strip=None if value.get("strip") is None else str(value["strip"]),
             reason=str(value.get("reason", "")),
         )
     except (TypeError, ValueError):
@@ -117,20 +122,25 @@ BUCKET = 128
 """Frames per cached scene-graph range query."""
 
 
+@lru_cache(maxsize=256)
+def _bucket_texts(store: str, take: str, bucket: int) -> dict[str, tuple[str, ...]]:
+    """The lines of one bucket's frames, kept for all sessions (no copy per rerun)."""
+    df = data.catalog(
+        "scene_graph_range", take=take, first=bucket * BUCKET, last=(bucket + 1) * BUCKET - 1
+    )
+    out: dict[str, list[str]] = {}
+    for row in df.itertuples(index=False):
+        out.setdefault(str(int(row.frame)), []).append(f"{row.subject} {row.relation} {row.object}")
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def triplet_texts(take: str, frames: list[int]) -> dict[str, list[str]]:
     """'subject relation object' lines of each frame (empty for frames without triplets)."""
     if not frames:
         return {}
-    out: dict[str, list[str]] = {str(f): [] for f in frames}
-    for b in range(min(frames) // BUCKET, max(frames) // BUCKET + 1):
-        df = data.catalog(
-            "scene_graph_range", take=take, first=b * BUCKET, last=(b + 1) * BUCKET - 1
-        )
-        for row in df.itertuples(index=False):
-            key = str(int(row.frame))
-            if key in out:
-                out[key].append(f"{row.subject} {row.relation} {row.object}")
-    return out
+    store = data.sid()  # a reload or another store is another key
+    buckets = {b: _bucket_texts(store, take, b) for b in {f // BUCKET for f in frames}}
+    return {str(f): list(buckets[f // BUCKET].get(str(f), ())) for f in frames}
 
 
 def strip_rows(intervals: pd.DataFrame) -> tuple[list[str], list[list[Any]]]:
@@ -152,16 +162,22 @@ def player(
     playing: bool,
     speed: float,
     have: frozenset[int],
-    intervals: pd.DataFrame,
+    intervals: Callable[[], pd.DataFrame],
+    strip_held: str | None = None,
     sound: bool = False,
     heard: frozenset[int] = frozenset(),
 ) -> None:
     """Draw the player at `frame`; `jump` changes whenever the page (not the browser) moved.
 
     With `sound`, playback also gets the seconds of audio ahead that the browser lacks.
+    The take's interval strip (`intervals`, read only when needed) is sent unless the
+    browser already holds this take's (`strip_held`).
     """
     token = spec_token(spec)
-    lanes, rows = strip_rows(intervals)
+    strip = None
+    if strip_held != spec.take:
+        lanes, rows = strip_rows(intervals())
+        strip = {"take": spec.take, "lanes": lanes, "intervals": rows}
     window = wanted(frame, total, playing, speed)
     images, pending = frames_to_send(spec, window, have)
     audio = {}
@@ -181,8 +197,7 @@ def player(
         jump=jump,
         playing=playing,
         speed=speed,
-        lanes=lanes,
-        intervals=rows,
+        strip=strip,
         key=KEY,
         default=None,
     )

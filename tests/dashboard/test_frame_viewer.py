@@ -65,7 +65,8 @@ def test_player_gets_the_frame_its_neighbours_and_their_triplets(
         intervals = run_query(store, "activity_timeline", {"take": TAKE})
     expected = sorted(f"{s} {r} {o}" for s, r, o in truth[["subject", "relation", "object"]].values)
     assert sorted(args["triplets"]["12"]) == expected
-    assert len(args["intervals"]) == len(intervals) and args["lanes"]
+    strip = args["strip"]
+    assert strip["take"] == TAKE and len(strip["intervals"]) == len(intervals) and strip["lanes"]
     assert "Scene graph of frame 12" in texts(at.markdown)
     assert sum('data-testid="scene-graph"' in m.value for m in at.markdown) == 1
 
@@ -84,6 +85,9 @@ def test_a_step_reported_by_the_player_moves_the_page_and_url(at: AppTest) -> No
     assert "frame **4**" in texts(at.markdown)
     report(at, 2, seq=2)
     assert "frame **2**" in texts(at.markdown) and at.query_params["frame"] == "2"
+    assert player_args(at)["strip"] is not None  # the browser did not say it holds it
+    report(at, 3, seq=3, strip=TAKE)
+    assert player_args(at)["strip"] is None  # held: not sent again with every answer
 
 
 def test_a_stale_url_is_an_echo_not_a_link(at: AppTest) -> None:
