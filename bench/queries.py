@@ -99,7 +99,7 @@ PANDAS.update(
             ["take", "receiver_start_frame", "giver_start_frame", "object", "giver", "receiver"],
         ),
         "allen_concurrency": (
-            lambda r, p: compare_process.allen(r, p["before_window"], p["take"]),
+            lambda r, p: compare_process.allen(r, p["before_window"], p["take"], p["surgery_type"]),
             ["x_role", "x_action", "relation", "y_role", "y_action"],
         ),
         "cooccurrence": (

@@ -1,7 +1,8 @@
 """`allen_concurrency`: how the actions of different roles sit in time (Allen's relations).
 
 Intervals are inclusive frame ranges [start_frame, end_frame] of interactions whose
-subject is a role; only pairs of different roles in the same take are compared. On
+subject is a role; only pairs of different roles in the same take are compared, in the
+takes chosen by `take` and `surgery_type` (all when omitted). On
 discrete frames, with x and y two intervals:
 
 * before:   x.end + 1 < y.start, with at most `before_window` frames between them
@@ -24,9 +25,12 @@ from orgraph.core.store.schema import BUCKET_FRAMES
 from orgraph.queries.catalog.common import ROLE_LIST, TAKE_FILTER
 from orgraph.queries.catalog.dialect import Dialect
 from orgraph.queries.catalog.registry import CatalogQuery, Param, register
+from orgraph.queries.catalog.steps import SURGERY_TYPE
 
 ALLEN_RELATIONS = ("before", "meets", "overlaps", "starts", "during", "finishes", "equals")
 
+# a runs over the role intervals of the chosen takes (take and surgery type filter the
+# Take node, whose entities lead to them); b over those a reaches in the same take.
 # a = the pair's interval that starts first (on a tie: the longer one, then the role
 # that sorts first); `rel` is b's relation as seen from a, then turned to x/y above.
 # Candidate pairs are only those where b starts in [a.start, a.end + 1 + before_window],
@@ -36,8 +40,10 @@ ALLEN_RELATIONS = ("before", "meets", "overlaps", "starts", "during", "finishes"
 # with b's start bucket. Pairs are counted per take and action before the roles and
 # actions are flipped into x/y and summed.
 _A = f"""
-MATCH (a:Interaction)
-WHERE a.subject IN {ROLE_LIST} AND a.take = coalesce($take, a.take)
+MATCH (t:Take)-[:HAS_ENTITY]->(:Entity)<-[:HAS_SUBJECT]-(a:Interaction)
+WHERE coalesce($take, t.key) = t.key
+  AND coalesce($surgery_type, t.surgery_type) = t.surgery_type
+  AND a.subject IN {ROLE_LIST}
 WITH a.take AS take, a.subject AS ra, a.action AS xa, a.start_frame AS s1, a.end_frame AS e1
 """
 
@@ -107,6 +113,7 @@ ALLEN = register(
                 "most frames between two intervals still counted as 'before'",
             ),
             TAKE_FILTER,
+            SURGERY_TYPE,
         ),
         columns=("x_role", "x_action", "relation", "y_role", "y_action", "pairs", "takes"),
         scope="dataset",

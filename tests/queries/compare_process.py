@@ -85,11 +85,20 @@ def allen_relation(x: tuple[int, int], y: tuple[int, int]) -> str | None:
     return None
 
 
-def allen(ref: Reference, before_window: int, take: str | None = None) -> pd.DataFrame:
+def takes_of_type(ref: Reference, surgery_type: str | None) -> set[str]:
+    """The reference's take keys of one surgery type (every take when None)."""
+    t = ref.takes
+    return set(t["take"] if surgery_type is None else t[t["surgery_type"] == surgery_type]["take"])
+
+
+def allen(
+    ref: Reference, before_window: int, take: str | None = None, surgery_type: str | None = None
+) -> pd.DataFrame:
     """All ordered pairs of different roles' intervals per take, classified with numpy."""
     iv = role_intervals(ref)[["take", "subject", "action", "start_frame", "end_frame"]]
     if take is not None:
         iv = iv[iv["take"] == take]
+    iv = iv[iv["take"].isin(takes_of_type(ref, surgery_type))]
     parts = []
     for _, group in iv.groupby("take"):
         m = group.merge(group, on="take", suffixes=("_x", "_y"))

@@ -55,6 +55,23 @@ def test_allen_concurrency(loaded_store: GraphStore, reference: Reference, windo
     assert {"overlaps", "during", "meets"} <= set(actual["relation"])
 
 
+@pytest.mark.parametrize("surgery_type", ["MISS", "Ultrasound"])
+def test_allen_concurrency_per_surgery_type(
+    loaded_store: GraphStore, reference: Reference, surgery_type: str
+) -> None:
+    actual = run(loaded_store, "allen_concurrency", surgery_type=surgery_type)
+    expected = compare_process.allen(reference, 30, surgery_type=surgery_type)
+    everything = compare_process.allen(reference, 30)
+    assert 0 < expected["pairs"].sum() < everything["pairs"].sum()  # the filter bites
+    compare.assert_same(actual, expected, sort_by=list(actual.columns[:5]))
+    both = run(loaded_store, "allen_concurrency", surgery_type=surgery_type, take=EDGE)
+    if surgery_type == "MISS":
+        expected = compare_process.allen(reference, 30, EDGE)
+        compare.assert_same(both, expected, sort_by=list(both.columns[:5]))
+    else:
+        assert both.empty  # a MISS take is no Ultrasound take
+
+
 def test_allen_edge_take(loaded_store: GraphStore, reference: Reference) -> None:
     actual = run(loaded_store, "allen_concurrency", take=EDGE)
     compare.assert_same(
