@@ -114,9 +114,7 @@ def concurrency(surgery: str | None) -> None:
     with c1:
         take = _take_filter("al_take", surgery)
     window = c2.slider("'before' window (frames)", 0, 150, 30, key="al_window")
-    df = data.catalog(
-        "allen_concurrency", take=take, surgery_type=surgery, before_window=window
-    )
+    df = data.catalog("allen_concurrency", take=take, surgery_type=surgery, before_window=window)
     if df.empty:
         st.info("No pair of concurrent actions found.")
         return
