@@ -51,10 +51,13 @@ PANDAS: dict[str, tuple[Baseline, list[str] | None]] = {
         ["key", "relation"],
     ),
     "entity_frequencies": (
-        lambda r, p: compare.entity_frequencies(r, p["level"]),
+        lambda r, p: compare.entity_frequencies(r, p["level"], p["surgery_type"]),
         ["key", "entity"],
     ),
-    "activity_timeline": (lambda r, p: compare.timeline(r, p["take"], p["subject"]), None),
+    "activity_timeline": (
+        lambda r, p: compare.timeline(r, p["take"], p["subject"], p["roles_only"]),
+        None,
+    ),
     "scene_graph_at_frame": (
         lambda r, p: compare.scene(r, p["take"], p["frame"], p["frame"]),
         None,
@@ -95,7 +98,9 @@ def _one_take(df: pd.DataFrame, take: str | None) -> pd.DataFrame:
 PANDAS.update(
     {  # catalog B (its ego_coverage reference reads HDF5 files: not timed here)
         "handovers": (
-            lambda r, p: compare_process.handovers(r, p["max_gap"], p["object"], p["take"]),
+            lambda r, p: compare_process.handovers(
+                r, p["max_gap"], p["object"], p["take"], p["surgery_type"]
+            ),
             ["take", "receiver_start_frame", "giver_start_frame", "object", "giver", "receiver"],
         ),
         "allen_concurrency": (
@@ -112,7 +117,7 @@ PANDAS.update(
         ),
         "phase_timeline": (
             lambda r, p: compare_process.phase_summary(
-                compare_process.phase_takes(r, p["actions"], p["surgery_type"])
+                compare_process.phase_takes(r, p["actions"], p["surgery_type"], p["take"])
             ),
             ["surgery_type", "action"],
         ),

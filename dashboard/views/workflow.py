@@ -90,9 +90,7 @@ def handovers(surgery: str | None) -> None:
     with c1:
         take = _take_filter("ho_take", surgery)
     gap = c2.slider("Largest gap (frames)", 0, 150, 45, key="ho_gap")
-    df = data.catalog("handovers", take=take, max_gap=gap)
-    if surgery is not None:
-        df = df[df["take"].isin(takes_of(surgery))]
+    df = data.catalog("handovers", take=take, surgery_type=surgery, max_gap=gap)
     if df.empty:
         st.info("No handover found with this gap.")
         return

@@ -27,6 +27,7 @@ LEVEL_KEY = "CASE $level WHEN 'take' THEN t.key WHEN 'procedure' THEN p.key ELSE
 ROLE = Param("role", str, None, "only this role (default: every role)", choices=ROLES)
 TAKE = Param("take", str, None, "take key SURGERY/PROCEDURE/TAKE, e.g. MISS/1/2", required=True)
 TAKE_FILTER = Param("take", str, None, "only this take key (default: every take)")
+SURGERY_TYPE = Param("surgery_type", str, None, "only this surgery type (MISS or Ultrasound)")
 
 
 def typed(df: pd.DataFrame, ints: Iterable[str] = (), floats: Iterable[str] = ()) -> pd.DataFrame:

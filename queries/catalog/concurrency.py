@@ -22,10 +22,9 @@ Each unordered pair is counted once, in the one direction that uses these seven 
 from __future__ import annotations
 
 from orgraph.core.store.schema import BUCKET_FRAMES
-from orgraph.queries.catalog.common import ROLE_LIST, TAKE_FILTER
+from orgraph.queries.catalog.common import ROLE_LIST, SURGERY_TYPE, TAKE_FILTER
 from orgraph.queries.catalog.dialect import Dialect
 from orgraph.queries.catalog.registry import CatalogQuery, Param, register
-from orgraph.queries.catalog.steps import SURGERY_TYPE
 
 ALLEN_RELATIONS = ("before", "meets", "overlaps", "starts", "during", "finishes", "equals")
 

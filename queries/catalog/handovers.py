@@ -15,7 +15,8 @@ that qualify, only the first (smallest ``start_frame``) makes the row, so a rece
 whose holding flickers (several short intervals) is not counted once per fragment.
 A third role holding the object in between does not stop a handover. ``gap_seconds``
 is ``gap / fps`` (the receiver's start time minus the giver's end time, where an
-interval ends at ``(end_frame + 1) / fps``). See docs/workflow-mining.md.
+interval ends at ``(end_frame + 1) / fps``). `take` and `surgery_type` choose the takes
+(all when omitted). See docs/workflow-mining.md.
 
 LadybugDB 0.22 drops every row when the first WHERE also filters ``o.name`` (the node
 matched again after the WITH), so the object filter reads ``a.object`` instead.
@@ -23,7 +24,7 @@ matched again after the WITH), so the object filter reads ``a.object`` instead.
 
 from __future__ import annotations
 
-from orgraph.queries.catalog.common import TAKE_FILTER
+from orgraph.queries.catalog.common import SURGERY_TYPE, TAKE_FILTER
 from orgraph.queries.catalog.registry import CatalogQuery, Param, register
 
 HANDOVERS = register(
@@ -36,11 +37,12 @@ HANDOVERS = register(
             "interval, receiver): B's first qualifying interval."
         ),
         cypher="""
-MATCH (ga:Entity)<-[:HAS_SUBJECT]-(a:Interaction)-[:HAS_OBJECT]->(o:Entity)
+MATCH (t:Take)-[:HAS_ENTITY]->(ga:Entity)<-[:HAS_SUBJECT]-(a:Interaction)-[:HAS_OBJECT]->(o:Entity)
       <-[:HAS_OBJECT]-(b:Interaction)-[:HAS_SUBJECT]->(gb:Entity)
 WHERE a.relation = 'holding' AND b.relation = 'holding'
   AND ga.kind = 'role' AND gb.kind = 'role' AND ga.name <> gb.name
-  AND a.take = coalesce($take, a.take) AND a.object = coalesce($object, a.object)
+  AND coalesce($take, t.key) = t.key AND a.object = coalesce($object, a.object)
+  AND coalesce($surgery_type, t.surgery_type) = t.surgery_type
   AND b.start_frame > a.start_frame AND b.end_frame > a.end_frame
   AND b.start_frame - a.end_frame - 1 <= $max_gap
 WITH a, ga, o, gb, min(b.start_frame) AS first_start
@@ -66,6 +68,7 @@ ORDER BY take, receiver_start_frame, giver_start_frame, object, giver, receiver
                 "object", str, None, "only this object (canonical name); all objects when omitted"
             ),
             TAKE_FILTER,
+            SURGERY_TYPE,
         ),
         columns=(
             "take",

@@ -47,6 +47,24 @@ def test_handovers_filters(loaded_store: GraphStore, reference: Reference) -> No
     assert run(loaded_store, "handovers", take=EDGE).empty  # one holder per object there
 
 
+@pytest.mark.parametrize("surgery_type", ["MISS", "Ultrasound"])
+def test_handovers_per_surgery_type(
+    loaded_store: GraphStore, reference: Reference, surgery_type: str
+) -> None:
+    actual = run(loaded_store, "handovers", surgery_type=surgery_type)
+    expected = compare_process.handovers(reference, 45, surgery_type=surgery_type)
+    assert 0 < len(expected) < len(compare_process.handovers(reference, 45))  # it filters
+    assert set(actual["take"]) <= compare_process.takes_of_type(reference, surgery_type)
+    compare.assert_same(actual, expected, sort_by=list(actual.columns[:8]))
+    first = expected.iloc[0]
+    narrow = run(loaded_store, "handovers", surgery_type=surgery_type, object=first["object"])
+    compare.assert_same(
+        narrow,
+        compare_process.handovers(reference, 45, obj=first["object"], surgery_type=surgery_type),
+        sort_by=list(actual.columns[:8]),
+    )
+
+
 @pytest.mark.parametrize("window", [30, 0])
 def test_allen_concurrency(loaded_store: GraphStore, reference: Reference, window: int) -> None:
     actual = run(loaded_store, "allen_concurrency", before_window=window)
@@ -133,6 +151,16 @@ def test_phase_timeline(
         summary, compare_process.phase_summary(expected), ["surgery_type", "action"]
     )
     assert summary["takes"].max() > 1  # std over several takes is exercised
+
+
+def test_phase_timeline_one_take(loaded_store: GraphStore, reference: Reference) -> None:
+    take = compare_process.phase_takes(reference)["take"].value_counts().idxmax()
+    actual = run(loaded_store, "phase_timeline", level="take", take=take)
+    expected = compare_process.phase_takes(reference, take=take)
+    assert len(expected) > 1 and set(actual["take"]) == {take}
+    compare.assert_same(actual, expected, sort_by=["take", "action"])
+    other = "Ultrasound" if take.startswith("MISS") else "MISS"
+    assert run(loaded_store, "phase_timeline", level="take", take=take, surgery_type=other).empty
 
 
 def test_phase_timeline_chosen_actions(loaded_store: GraphStore, reference: Reference) -> None:
