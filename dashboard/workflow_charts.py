@@ -1,5 +1,5 @@
 """Figures of the object-centric and comparison views: handover Sankey, working-together
-network, and two takes on one time axis."""
+network, two takes on one time axis; the Allen relations' fixed colours."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from orgraph.dashboard.charts import PALETTE, relation_colour
+from orgraph.dashboard.charts import ROLE_COLOURS, relation_colour, vocabulary_colours
+from orgraph.queries.catalog.concurrency import ALLEN_RELATIONS
+
+ALLEN_COLOURS: dict[str, str] = vocabulary_colours(ALLEN_RELATIONS)
+"""One fixed colour per Allen relation (its order in the catalog), whatever a take shows."""
 
 
 def handover_sankey(handovers: pd.DataFrame) -> go.Figure:
@@ -64,7 +68,7 @@ def together_network(df: pd.DataFrame) -> go.Figure:
             mode="markers+text",
             text=roles,
             textposition="top center",
-            marker={"size": 22, "color": PALETTE[: len(roles)]},
+            marker={"size": 22, "color": [ROLE_COLOURS.get(r, "#9e9e9e") for r in roles]},
             showlegend=False,
         )
     )

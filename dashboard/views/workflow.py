@@ -78,7 +78,10 @@ def ngrams(surgery: str | None) -> None:
         return
     top = df.nlargest(25, "occurrences").assign(label=lambda d: d["role"] + ": " + d["pattern"])
     st.plotly_chart(
-        charts.bar(top, "label", "occurrences", color="role", horizontal=True), key="ngram_chart"
+        charts.bar(
+            top, "label", "occurrences", color="role", horizontal=True, colours=charts.ROLE_COLOURS
+        ),
+        key="ngram_chart",
     )
     st.dataframe(df, hide_index=True)
     _download(df, f"ngrams_{n}")
@@ -117,7 +120,9 @@ def concurrency(surgery: str | None) -> None:
         st.info("No pair of concurrent actions found.")
         return
     totals = df.groupby(["x_role", "relation"], as_index=False)["pairs"].sum()
-    st.plotly_chart(charts.bar(totals, "x_role", "pairs", color="relation"), key="allen_chart")
+    colours = workflow_charts.ALLEN_COLOURS
+    fig = charts.bar(totals, "x_role", "pairs", color="relation", colours=colours)
+    st.plotly_chart(fig, key="allen_chart")
     st.dataframe(df.sort_values("pairs", ascending=False), hide_index=True)
     _download(df, "allen_concurrency")
 
