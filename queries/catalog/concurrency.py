@@ -21,6 +21,7 @@ Each unordered pair is counted once, in the one direction that uses these seven 
 
 from __future__ import annotations
 
+from orgraph.core.keys import take_of_surgery_type_cypher
 from orgraph.core.store.schema import BUCKET_FRAMES
 from orgraph.queries.catalog.common import ROLE_LIST, SURGERY_TYPE, TAKE_FILTER
 from orgraph.queries.catalog.dialect import Dialect
@@ -28,8 +29,8 @@ from orgraph.queries.catalog.registry import CatalogQuery, Param, register
 
 ALLEN_RELATIONS = ("before", "meets", "overlaps", "starts", "during", "finishes", "equals")
 
-# a runs over the role intervals of the chosen takes (take and surgery type filter the
-# Take node, whose entities lead to them); b over those a reaches in the same take.
+# a runs over the role intervals of the chosen takes (the surgery type read from the
+# take key, core.keys, so the plan stays that of one label scan); b over those a reaches.
 # a = the pair's interval that starts first (on a tie: the longer one, then the role
 # that sorts first); `rel` is b's relation as seen from a, then turned to x/y above.
 # Candidate pairs are only those where b starts in [a.start, a.end + 1 + before_window],
@@ -39,10 +40,9 @@ ALLEN_RELATIONS = ("before", "meets", "overlaps", "starts", "during", "finishes"
 # with b's start bucket. Pairs are counted per take and action before the roles and
 # actions are flipped into x/y and summed.
 _A = f"""
-MATCH (t:Take)-[:HAS_ENTITY]->(:Entity)<-[:HAS_SUBJECT]-(a:Interaction)
-WHERE coalesce($take, t.key) = t.key
-  AND coalesce($surgery_type, t.surgery_type) = t.surgery_type
-  AND a.subject IN {ROLE_LIST}
+MATCH (a:Interaction)
+WHERE a.subject IN {ROLE_LIST} AND a.take = coalesce($take, a.take)
+  AND {take_of_surgery_type_cypher("a.take", "$surgery_type")}
 WITH a.take AS take, a.subject AS ra, a.action AS xa, a.start_frame AS s1, a.end_frame AS e1
 """
 

@@ -24,8 +24,13 @@ matched again after the WITH), so the object filter reads ``a.object`` instead.
 
 from __future__ import annotations
 
+from orgraph.core.keys import take_of_surgery_type_cypher
 from orgraph.queries.catalog.common import SURGERY_TYPE, TAKE_FILTER
 from orgraph.queries.catalog.registry import CatalogQuery, Param, register
+
+OF_SURGERY_TYPE = take_of_surgery_type_cypher("a.take", "$surgery_type")
+"""The surgery type read from a's take key: a join with the Take node instead makes
+LadybugDB 0.22 run out of its buffer pool at the EgoExOR scale."""
 
 HANDOVERS = register(
     CatalogQuery(
@@ -36,13 +41,13 @@ HANDOVERS = register(
             "after A's last frame (negative gap = both held it at once); once per (giver "
             "interval, receiver): B's first qualifying interval."
         ),
-        cypher="""
-MATCH (t:Take)-[:HAS_ENTITY]->(ga:Entity)<-[:HAS_SUBJECT]-(a:Interaction)-[:HAS_OBJECT]->(o:Entity)
+        cypher=f"""
+MATCH (ga:Entity)<-[:HAS_SUBJECT]-(a:Interaction)-[:HAS_OBJECT]->(o:Entity)
       <-[:HAS_OBJECT]-(b:Interaction)-[:HAS_SUBJECT]->(gb:Entity)
 WHERE a.relation = 'holding' AND b.relation = 'holding'
   AND ga.kind = 'role' AND gb.kind = 'role' AND ga.name <> gb.name
-  AND coalesce($take, t.key) = t.key AND a.object = coalesce($object, a.object)
-  AND coalesce($surgery_type, t.surgery_type) = t.surgery_type
+  AND a.take = coalesce($take, a.take) AND a.object = coalesce($object, a.object)
+  AND {OF_SURGERY_TYPE}
   AND b.start_frame > a.start_frame AND b.end_frame > a.end_frame
   AND b.start_frame - a.end_frame - 1 <= $max_gap
 WITH a, ga, o, gb, min(b.start_frame) AS first_start

@@ -9,6 +9,7 @@ import pytest
 
 from orgraph.core.store import GraphStore
 from orgraph.queries.catalog import run_query
+from orgraph.queries.catalog.registry import QueryError
 from orgraph.queries.eventlog import (
     ACTIVITY,
     CASE,
@@ -63,6 +64,13 @@ def test_handovers_per_surgery_type(
         compare_process.handovers(reference, 45, obj=first["object"], surgery_type=surgery_type),
         sort_by=list(actual.columns[:8]),
     )
+
+
+@pytest.mark.parametrize("name", ["handovers", "allen_concurrency"])
+def test_surgery_type_must_be_one_of_the_vocabulary(loaded_store: GraphStore, name: str) -> None:
+    for bad in ("MISS/9", "miss", ""):  # a procedure prefix is no surgery type
+        with pytest.raises(QueryError, match="parameter 'surgery_type' must be one of MISS"):
+            run(loaded_store, name, surgery_type=bad)
 
 
 @pytest.mark.parametrize("window", [30, 0])
