@@ -13,7 +13,12 @@ from orgraph.dashboard.charts import (
     gantt,
     phase_chart,
 )
-from orgraph.dashboard.workflow_charts import ALLEN_COLOURS, compare_takes, together_network
+from orgraph.dashboard.workflow_charts import (
+    ALLEN_COLOURS,
+    compare_takes,
+    handover_sankey,
+    together_network,
+)
 from orgraph.queries.catalog.concurrency import ALLEN_RELATIONS
 
 
@@ -119,3 +124,18 @@ def test_allen_relations_and_roles_keep_their_colour() -> None:
     large = role_colours([("anesthetist", "head_surgeon"), ("assistant", "circulator")])
     assert small["head_surgeon"] == large["head_surgeon"] == ROLE_COLOURS["head_surgeon"]
     assert small["assistant"] == large["assistant"]
+
+
+def test_handover_sankey_roles_keep_their_colour() -> None:
+    def node_colours(rows: list[tuple[str, str, str]]) -> dict[str, str]:
+        df = pd.DataFrame(rows, columns=["giver", "object", "receiver"])
+        node = handover_sankey(df).data[0].node
+        return dict(zip(node.label, node.color, strict=True))
+
+    one = node_colours([("assistant", "scalpel", "head_surgeon")])
+    other = node_colours(
+        [("circulator", "syringe", "anesthetist"), ("assistant", "forceps", "head_surgeon")]
+    )
+    assert one["assistant (gives)"] == other["assistant (gives)"] == ROLE_COLOURS["assistant"]
+    assert one["head_surgeon (receives)"] == other["head_surgeon (receives)"]
+    assert one["scalpel"] == other["forceps"]  # objects are not told apart by colour
