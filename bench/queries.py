@@ -317,6 +317,16 @@ def read_reference_keys(units: list[LoadUnit]) -> list[str]:
     return keys
 
 
+def bench_embedded(
+    db: Path, units: list[LoadUnit], ref: Reference, cases: list, repeat: int
+) -> list[dict[str, Any]]:
+    """The dataset loaded (once) into an embedded database at `db`, then timed."""
+    with open_store(load_settings(backend="embedded", db=db), read_only=False) as writer:
+        load_units(writer, units)
+    with open_store(load_settings(backend="embedded", db=db)) as store:
+        return bench_store(store, ref, cases, repeat)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scale", default="egoexor", help="tiny, small or egoexor (default)")
@@ -327,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         "--query", action="append", help="only these queries and their CASES (repeatable)"
     )
     ap.add_argument("--no-neo4j", action="store_true", help="embedded only")
+    ap.add_argument("--no-embedded", action="store_true", help="Neo4j only")
     args = ap.parse_args(argv)
     logging.getLogger("neo4j").setLevel(logging.ERROR)  # schema notices, not results
     names = args.query or sorted(CATALOG)
@@ -335,12 +346,10 @@ def main(argv: list[str] | None = None) -> int:
     print("reading the pandas reference", file=sys.stderr)
     ref = read_reference(units)
     _ = ref.intervals, ref.entities  # precomputed, as the graph holds them
-    db = args.work / f"{args.scale}-{args.seed}" / "db"
-    with open_store(load_settings(backend="embedded", db=db), read_only=False) as writer:
-        load_units(writer, units)
     rows = []
-    with open_store(load_settings(backend="embedded", db=db)) as store:
-        rows += bench_store(store, ref, cases, args.repeat)
+    if not args.no_embedded:
+        db = args.work / f"{args.scale}-{args.seed}" / "db"
+        rows += bench_embedded(db, units, ref, cases, args.repeat)
     if not args.no_neo4j:
         neo = loaded_neo4j(units)
         if neo is not None:
