@@ -3,7 +3,8 @@
 Every node key is text. A take is SURGERY/PROCEDURE/TAKE and its entities take/NAME;
 frames and time buckets are numbered within their take (take#n); intervals too
 (take~i); a prediction interval adds its run (run|take~i). Cypher that builds a key
-builds it with numbered_key_cypher().
+builds it with numbered_key_cypher(); a condition on a take key's surgery type with
+take_of_surgery_type_cypher().
 """
 
 from __future__ import annotations
@@ -54,3 +55,12 @@ def numbered_key_cypher(take: str, number_text: str) -> str:
     """The Cypher expression of a frame or bucket key from a take key expression and the
     number as text (the text function differs between dialects)."""
     return f"{take} + '{NUMBER_SEP}' + {number_text}"
+
+
+def take_of_surgery_type_cypher(take: str, surgery_type: str) -> str:
+    """A Cypher condition: take key expression `take` is of surgery type `surgery_type` (a
+    parameter expression; null means any), read from the key's first part (take_key)."""
+    # a null type leaves the empty prefix, which every key has (coalesce first, so that
+    # LadybugDB types the parameter as text)
+    sep = f"CASE WHEN {surgery_type} IS NULL THEN '' ELSE '{TAKE_SEP}' END"
+    return f"{take} STARTS WITH (coalesce({surgery_type}, '') + {sep})"

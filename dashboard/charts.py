@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from orgraph.core.vocabulary import RELATIONS
+from orgraph.core.vocabulary import ENTITIES, RELATIONS, ROLES
 
 PALETTE = px.colors.qualitative.Dark24 + px.colors.qualitative.Light24
 
 
-RELATION_COLOURS: dict[str, str] = {r: PALETTE[i] for i, r in enumerate(RELATIONS)}
-"""One fixed colour per relation (vocabulary order), the same in every take and chart."""
+def vocabulary_colours(names: Sequence[str]) -> dict[str, str]:
+    """One fixed colour per name of a vocabulary, by its position in the vocabulary."""
+    return {n: PALETTE[i % len(PALETTE)] for i, n in enumerate(names)}
+
+
+RELATION_COLOURS: dict[str, str] = vocabulary_colours(RELATIONS)
+"""One fixed colour per relation (vocabulary order), the same in every take and chart:
+the Timeline's bars, the phases and key actions, the take comparison."""
+
+ROLE_COLOURS: dict[str, str] = vocabulary_colours(ROLES)
+"""One fixed colour per role (ROLES order), whichever roles a chart shows."""
+
+_PATTERNS = ("/", "\\", "x", "-", "|", "+", ".")
+OBJECT_PATTERNS: dict[str, str] = {"patient": ""} | {
+    e: _PATTERNS[i % len(_PATTERNS)] for i, e in enumerate(x for x in ENTITIES if x != "patient")
+}
+"""A fixed bar pattern per object (solid for the patient, vocabulary order for the rest):
+tells apart key actions of one relation (one colour), e.g. cutting patient / tissue_paper."""
 
 SUB_LANES = ("object", "relation")
 
@@ -107,15 +125,20 @@ def bar(
     color: str | None = None,
     title: str = "",
     horizontal: bool = False,
+    colours: dict[str, str] | None = None,
 ) -> go.Figure:
-    """A bar chart (horizontal bars read better for long names)."""
+    """A bar chart (horizontal bars read better for long names); `colours` fixes the
+    colour (and legend order) of each value of `color`, e.g. RELATION_COLOURS."""
+    fixed = {}
+    if colours is not None and color is not None:
+        fixed = {"color_discrete_map": colours, "category_orders": {color: list(colours)}}
     if horizontal:
-        fig = px.bar(df, x=y, y=x, color=color, orientation="h", title=title)
+        fig = px.bar(df, x=y, y=x, color=color, orientation="h", title=title, **fixed)
         fig.update_layout(
             yaxis={"categoryorder": "total ascending"}, height=max(320, 22 * df[x].nunique())
         )
     else:
-        fig = px.bar(df, x=x, y=y, color=color, title=title)
+        fig = px.bar(df, x=x, y=y, color=color, title=title, **fixed)
     fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10})
     return fig
 
@@ -142,12 +165,23 @@ def curves(df: pd.DataFrame, x: str, columns: list[str], title: str, y_title: st
     return fig
 
 
+def _vocabulary_rank(action: str) -> tuple[int, int, str]:
+    """Sort key of "relation object": the relation's then the object's vocabulary position."""
+    rel, _, obj = action.partition(" ")
+    ranks = (RELATIONS.index(rel) if rel in RELATIONS else len(RELATIONS),)
+    return (*ranks, ENTITIES.index(obj) if obj in ENTITIES else len(ENTITIES), action)
+
+
 def phase_chart(df: pd.DataFrame) -> go.Figure:
-    """Per take, each key action's span from first to last occurrence (share of the take)."""
+    """Per take, each key action's span from first to last occurrence (share of the take).
+
+    A bar has its relation's fixed colour (RELATION_COLOURS, as on the Timeline) and its
+    object's fixed pattern, so an action looks the same in every take and surgery type.
+    """
     fig = go.Figure()
-    actions = sorted(df["action"].unique())
-    for i, action in enumerate(actions):
+    for action in sorted(df["action"].unique(), key=_vocabulary_rank):
         part = df[df["action"] == action]
+        rel, _, obj = action.partition(" ")
         fig.add_trace(
             go.Bar(
                 name=action,
@@ -155,11 +189,18 @@ def phase_chart(df: pd.DataFrame) -> go.Figure:
                 y=part["take"],
                 base=part["first_position"],
                 x=(part["last_position"] - part["first_position"]).clip(lower=0.005),
-                marker_color=PALETTE[i % len(PALETTE)],
+                marker={
+                    "color": relation_colour(rel),
+                    "pattern": {"shape": OBJECT_PATTERNS.get(obj, ""), "fillmode": "overlay"},
+                },
+                customdata=part[["first_seconds", "last_seconds"]].to_numpy(),
+                hovertemplate="%{y}: " + action + "<br>first %{customdata[0]:.1f} s, last "
+                "%{customdata[1]:.1f} s<extra></extra>",
             )
         )
     fig.update_layout(
         barmode="overlay",
+        legend_title="key action (colour: relation, pattern: object)",
         xaxis_title="position in the take (0 = start, 1 = end)",
         xaxis_range=[0, 1],
         height=160 + 40 * df["take"].nunique(),

@@ -1,5 +1,5 @@
 """Figures of the object-centric and comparison views: handover Sankey, working-together
-network, and two takes on one time axis."""
+network, two takes on one time axis; the Allen relations' fixed colours."""
 
 from __future__ import annotations
 
@@ -8,11 +8,17 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from orgraph.dashboard.charts import PALETTE, relation_colour
+from orgraph.dashboard.charts import ROLE_COLOURS, relation_colour, vocabulary_colours
+from orgraph.queries.catalog.concurrency import ALLEN_RELATIONS
+
+_GREY = "#9e9e9e"
+ALLEN_COLOURS: dict[str, str] = vocabulary_colours(ALLEN_RELATIONS)
+"""One fixed colour per Allen relation (its order in the catalog), whatever a take shows."""
 
 
 def handover_sankey(handovers: pd.DataFrame) -> go.Figure:
-    """Giver -> object -> receiver, link width = number of handovers."""
+    """Giver -> object -> receiver, link width = number of handovers; roles in their fixed
+    colours (ROLE_COLOURS), objects grey."""
     givers = sorted(set(handovers["giver"]))
     objects = sorted(set(handovers["object"]))
     receivers = sorted(set(handovers["receiver"]))
@@ -20,13 +26,15 @@ def handover_sankey(handovers: pd.DataFrame) -> go.Figure:
     index = {("g", g): i for i, g in enumerate(givers)}
     index |= {("o", o): len(givers) + i for i, o in enumerate(objects)}
     index |= {("r", r): len(givers) + len(objects) + i for i, r in enumerate(receivers)}
+    colours = [ROLE_COLOURS.get(r, _GREY) for r in givers] + [_GREY] * len(objects)
+    colours += [ROLE_COLOURS.get(r, _GREY) for r in receivers]
     left = handovers.groupby(["giver", "object"]).size()
     right = handovers.groupby(["object", "receiver"]).size()
     src = [index[("g", g)] for g, _ in left.index] + [index[("o", o)] for o, _ in right.index]
     dst = [index[("o", o)] for _, o in left.index] + [index[("r", r)] for _, r in right.index]
     fig = go.Figure(
         go.Sankey(
-            node={"label": labels, "pad": 12, "thickness": 14},
+            node={"label": labels, "pad": 12, "thickness": 14, "color": colours},
             link={"source": src, "target": dst, "value": [*left.tolist(), *right.tolist()]},
         )
     )
@@ -64,7 +72,7 @@ def together_network(df: pd.DataFrame) -> go.Figure:
             mode="markers+text",
             text=roles,
             textposition="top center",
-            marker={"size": 22, "color": PALETTE[: len(roles)]},
+            marker={"size": 22, "color": [ROLE_COLOURS.get(r, _GREY) for r in roles]},
             showlegend=False,
         )
     )

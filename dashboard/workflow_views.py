@@ -44,9 +44,7 @@ def object_views(surgery: str | None) -> None:
     """An object's (or a role-object pair's) lifecycle DFG, and who works together."""
     c1, c2, c3 = st.columns(3)
     kind = c1.radio("Case", ("object", "pair"), horizontal=True, key="ob_kind")
-    freq = data.catalog("entity_frequencies", level="surgery_type")
-    if surgery is not None:
-        freq = freq[freq["key"] == surgery]
+    freq = data.catalog("entity_frequencies", level="surgery_type", surgery_type=surgery)
     objects = sorted(set(freq.loc[freq["object_triplets"] > 0, "entity"]))
     if not objects:
         st.info("No interaction of a role with an object found.")
@@ -123,16 +121,14 @@ def performance_view(surgery: str | None) -> None:
 
 def _comparison_rows(take: str, label: str) -> pd.DataFrame:
     """One take's phases and role activities as lanes of the comparison chart."""
-    phases = data.catalog("phase_timeline", level="take")
-    phases = phases[phases["take"] == take]
+    phases = data.catalog("phase_timeline", level="take", take=take)
     rows = [
         (f"{label} · phases", a.split(" ")[0], a, s, e)
         for a, s, e in zip(
             phases["action"], phases["first_seconds"], phases["last_seconds"], strict=True
         )
     ]
-    iv = data.catalog("activity_timeline", take=take)
-    iv = iv[iv["subject"].isin(ROLES)]
+    iv = data.catalog("activity_timeline", take=take, roles_only=True)
     rows += [
         (f"{label} · {r.subject}", r.relation, r.activity, r.start_time, r.end_time)
         for r in iv.itertuples(index=False)

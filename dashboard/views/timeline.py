@@ -41,9 +41,7 @@ def render() -> None:
         key="tl_sub_lane",
         help="Split each role's lane by object or by relation, so no bar hides another",
     )
-    intervals = data.catalog("activity_timeline", take=take)
-    if roles_only:
-        intervals = intervals[intervals["subject"].isin(ROLES)]
+    intervals = data.catalog("activity_timeline", take=take, roles_only=roles_only)
     if intervals.empty:
         st.info(f"Take {take} has no interaction intervals to show.")
         return

@@ -78,7 +78,10 @@ def ngrams(surgery: str | None) -> None:
         return
     top = df.nlargest(25, "occurrences").assign(label=lambda d: d["role"] + ": " + d["pattern"])
     st.plotly_chart(
-        charts.bar(top, "label", "occurrences", color="role", horizontal=True), key="ngram_chart"
+        charts.bar(
+            top, "label", "occurrences", color="role", horizontal=True, colours=charts.ROLE_COLOURS
+        ),
+        key="ngram_chart",
     )
     st.dataframe(df, hide_index=True)
     _download(df, f"ngrams_{n}")
@@ -90,9 +93,7 @@ def handovers(surgery: str | None) -> None:
     with c1:
         take = _take_filter("ho_take", surgery)
     gap = c2.slider("Largest gap (frames)", 0, 150, 45, key="ho_gap")
-    df = data.catalog("handovers", take=take, max_gap=gap)
-    if surgery is not None:
-        df = df[df["take"].isin(takes_of(surgery))]
+    df = data.catalog("handovers", take=take, surgery_type=surgery, max_gap=gap)
     if df.empty:
         st.info("No handover found with this gap.")
         return
@@ -114,12 +115,14 @@ def concurrency(surgery: str | None) -> None:
     with c1:
         take = _take_filter("al_take", surgery)
     window = c2.slider("'before' window (frames)", 0, 150, 30, key="al_window")
-    df = data.catalog("allen_concurrency", take=take, before_window=window)
+    df = data.catalog("allen_concurrency", take=take, surgery_type=surgery, before_window=window)
     if df.empty:
         st.info("No pair of concurrent actions found.")
         return
     totals = df.groupby(["x_role", "relation"], as_index=False)["pairs"].sum()
-    st.plotly_chart(charts.bar(totals, "x_role", "pairs", color="relation"), key="allen_chart")
+    colours = workflow_charts.ALLEN_COLOURS
+    fig = charts.bar(totals, "x_role", "pairs", color="relation", colours=colours)
+    st.plotly_chart(fig, key="allen_chart")
     st.dataframe(df.sort_values("pairs", ascending=False), hide_index=True)
     _download(df, "allen_concurrency")
 

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from orgraph.core.vocabulary import ROLES
+from orgraph.core.vocabulary import ROLES, SURGERY_TYPES
 from orgraph.queries.catalog.registry import Param
 
 ROLE_LIST = "[" + ", ".join(f"'{r}'" for r in ROLES) + "]"
@@ -27,6 +27,9 @@ LEVEL_KEY = "CASE $level WHEN 'take' THEN t.key WHEN 'procedure' THEN p.key ELSE
 ROLE = Param("role", str, None, "only this role (default: every role)", choices=ROLES)
 TAKE = Param("take", str, None, "take key SURGERY/PROCEDURE/TAKE, e.g. MISS/1/2", required=True)
 TAKE_FILTER = Param("take", str, None, "only this take key (default: every take)")
+SURGERY_TYPE = Param(
+    "surgery_type", str, None, "only this surgery type (default: every type)", choices=SURGERY_TYPES
+)
 
 
 def typed(df: pd.DataFrame, ints: Iterable[str] = (), floats: Iterable[str] = ()) -> pd.DataFrame:

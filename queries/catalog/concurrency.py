@@ -1,7 +1,8 @@
 """`allen_concurrency`: how the actions of different roles sit in time (Allen's relations).
 
 Intervals are inclusive frame ranges [start_frame, end_frame] of interactions whose
-subject is a role; only pairs of different roles in the same take are compared. On
+subject is a role; only pairs of different roles in the same take are compared, in the
+takes chosen by `take` and `surgery_type` (all when omitted). On
 discrete frames, with x and y two intervals:
 
 * before:   x.end + 1 < y.start, with at most `before_window` frames between them
@@ -20,13 +21,16 @@ Each unordered pair is counted once, in the one direction that uses these seven 
 
 from __future__ import annotations
 
+from orgraph.core.keys import take_of_surgery_type_cypher
 from orgraph.core.store.schema import BUCKET_FRAMES
-from orgraph.queries.catalog.common import ROLE_LIST, TAKE_FILTER
+from orgraph.queries.catalog.common import ROLE_LIST, SURGERY_TYPE, TAKE_FILTER
 from orgraph.queries.catalog.dialect import Dialect
 from orgraph.queries.catalog.registry import CatalogQuery, Param, register
 
 ALLEN_RELATIONS = ("before", "meets", "overlaps", "starts", "during", "finishes", "equals")
 
+# a runs over the role intervals of the chosen takes (the surgery type read from the
+# take key, core.keys, so the plan stays that of one label scan); b over those a reaches.
 # a = the pair's interval that starts first (on a tie: the longer one, then the role
 # that sorts first); `rel` is b's relation as seen from a, then turned to x/y above.
 # Candidate pairs are only those where b starts in [a.start, a.end + 1 + before_window],
@@ -38,6 +42,7 @@ ALLEN_RELATIONS = ("before", "meets", "overlaps", "starts", "during", "finishes"
 _A = f"""
 MATCH (a:Interaction)
 WHERE a.subject IN {ROLE_LIST} AND a.take = coalesce($take, a.take)
+  AND {take_of_surgery_type_cypher("a.take", "$surgery_type")}
 WITH a.take AS take, a.subject AS ra, a.action AS xa, a.start_frame AS s1, a.end_frame AS e1
 """
 
@@ -107,6 +112,7 @@ ALLEN = register(
                 "most frames between two intervals still counted as 'before'",
             ),
             TAKE_FILTER,
+            SURGERY_TYPE,
         ),
         columns=("x_role", "x_action", "relation", "y_role", "y_action", "pairs", "takes"),
         scope="dataset",

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from orgraph.queries.catalog.common import LEVEL, LEVEL_KEY, typed
+from orgraph.queries.catalog.common import LEVEL, LEVEL_KEY, SURGERY_TYPE, typed
 from orgraph.queries.catalog.dialect import Dialect
 from orgraph.queries.catalog.registry import CatalogQuery, register
 
@@ -60,6 +60,7 @@ MATCH (i:Interaction)<-[s:SHOWS]-(:Frame)
 WITH i, sum(s.n) AS rows_n
 MATCH (p:Procedure)-[:HAS_TAKE]->(t:Take)-[:HAS_ENTITY]->(e:Entity)
       <-[h:HAS_SUBJECT|HAS_OBJECT]-(i)
+WHERE coalesce($surgery_type, t.surgery_type) = t.surgery_type
 WITH {level_key} AS key, e.name AS entity, i.n_frames / t.fps AS secs,
      {rel_type} = 'HAS_SUBJECT' AS as_subject, rows_n
 RETURN key, entity,
@@ -70,11 +71,13 @@ RETURN key, entity,
 UNION ALL
 MATCH (p:Procedure)-[:HAS_TAKE]->(t:Take)-[:HAS_ENTITY]->(e:Entity)
 WHERE NOT EXISTS {{ MATCH (e)<-[:HAS_SUBJECT|HAS_OBJECT]-(:Interaction) }}
+  AND coalesce($surgery_type, t.surgery_type) = t.surgery_type
 RETURN {level_key} AS key, e.name AS entity, {zero} AS subject_triplets,
        {zero} AS object_triplets, 0.0 AS subject_duration_s, 0.0 AS object_duration_s
 """
 """Triplet rows are summed once per interaction, then given to its subject and object;
-the second part adds the entities of a take that are in no interaction, with zeros."""
+the second part adds the entities of a take that are in no interaction, with zeros;
+both keep only the takes of `surgery_type` when it is given."""
 
 
 def _entities(d: Dialect) -> str:
@@ -103,7 +106,7 @@ register(
         description="Triplet rows and total duration (s) of each entity as subject and as "
         "object, per take, procedure or surgery type.",
         cypher=_entities,
-        params=(LEVEL,),
+        params=(LEVEL, SURGERY_TYPE),
         post=_finish_entities,
         columns=(
             "level",

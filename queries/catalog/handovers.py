@@ -15,16 +15,26 @@ that qualify, only the first (smallest ``start_frame``) makes the row, so a rece
 whose holding flickers (several short intervals) is not counted once per fragment.
 A third role holding the object in between does not stop a handover. ``gap_seconds``
 is ``gap / fps`` (the receiver's start time minus the giver's end time, where an
-interval ends at ``(end_frame + 1) / fps``). See docs/workflow-mining.md.
+interval ends at ``(end_frame + 1) / fps``). `take` and `surgery_type` choose the takes
+(all when omitted). See docs/workflow-mining.md.
 
 LadybugDB 0.22 drops every row when the first WHERE also filters ``o.name`` (the node
-matched again after the WITH), so the object filter reads ``a.object`` instead.
+matched again after the WITH), so the object filter reads ``a.object`` instead. The givers' holding
+intervals of the chosen takes come first, the receivers' from each one's object entity
+after a WITH (one whole pattern expanded every take's pairs before filtering: about
+1 s over the EgoExOR scale, now about 0.5 s); the pair filter sits in a WITH, as
+LadybugDB needs after a re-matched node.
 """
 
 from __future__ import annotations
 
-from orgraph.queries.catalog.common import TAKE_FILTER
+from orgraph.core.keys import take_of_surgery_type_cypher
+from orgraph.queries.catalog.common import SURGERY_TYPE, TAKE_FILTER
 from orgraph.queries.catalog.registry import CatalogQuery, Param, register
+
+OF_SURGERY_TYPE = take_of_surgery_type_cypher("a.take", "$surgery_type")
+"""The surgery type read from a's take key: a join with the Take node instead makes
+LadybugDB 0.22 run out of its buffer pool at the EgoExOR scale."""
 
 HANDOVERS = register(
     CatalogQuery(
@@ -35,12 +45,15 @@ HANDOVERS = register(
             "after A's last frame (negative gap = both held it at once); once per (giver "
             "interval, receiver): B's first qualifying interval."
         ),
-        cypher="""
+        cypher=f"""
 MATCH (ga:Entity)<-[:HAS_SUBJECT]-(a:Interaction)-[:HAS_OBJECT]->(o:Entity)
-      <-[:HAS_OBJECT]-(b:Interaction)-[:HAS_SUBJECT]->(gb:Entity)
-WHERE a.relation = 'holding' AND b.relation = 'holding'
-  AND ga.kind = 'role' AND gb.kind = 'role' AND ga.name <> gb.name
+WHERE a.relation = 'holding' AND ga.kind = 'role'
   AND a.take = coalesce($take, a.take) AND a.object = coalesce($object, a.object)
+  AND {OF_SURGERY_TYPE}
+WITH a, ga, o
+MATCH (o)<-[:HAS_OBJECT]-(b:Interaction)-[:HAS_SUBJECT]->(gb:Entity)
+WITH a, ga, o, b, gb
+WHERE b.relation = 'holding' AND gb.kind = 'role' AND ga.name <> gb.name
   AND b.start_frame > a.start_frame AND b.end_frame > a.end_frame
   AND b.start_frame - a.end_frame - 1 <= $max_gap
 WITH a, ga, o, gb, min(b.start_frame) AS first_start
@@ -66,6 +79,7 @@ ORDER BY take, receiver_start_frame, giver_start_frame, object, giver, receiver
                 "object", str, None, "only this object (canonical name); all objects when omitted"
             ),
             TAKE_FILTER,
+            SURGERY_TYPE,
         ),
         columns=(
             "take",

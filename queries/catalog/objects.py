@@ -19,10 +19,10 @@ from typing import Any
 
 import pandas as pd
 
-from orgraph.queries.catalog.common import ROLE, ROLE_LIST, TAKE_FILTER, typed
+from orgraph.queries.catalog.common import ROLE, ROLE_LIST, SURGERY_TYPE, TAKE_FILTER, typed
 from orgraph.queries.catalog.registry import CatalogQuery, Param, register
 from orgraph.queries.catalog.sequences import _DF_TAIL, DF_COLUMNS, _finish_df
-from orgraph.queries.catalog.steps import FLICKER, OBJECT, SURGERY_TYPE, steps_query
+from orgraph.queries.catalog.steps import FLICKER, OBJECT, steps_query
 
 OBJECT_DF_COLUMNS = tuple("entity" if c == "role" else c for c in DF_COLUMNS)
 _PERSPECTIVES = ("object", "pair")

@@ -19,10 +19,17 @@ from typing import Any
 
 import pandas as pd
 
-from orgraph.queries.catalog.common import ROLE, ROLE_LIST, TAKE_FILTER, median_of, typed
+from orgraph.queries.catalog.common import (
+    ROLE,
+    ROLE_LIST,
+    SURGERY_TYPE,
+    TAKE_FILTER,
+    median_of,
+    typed,
+)
 from orgraph.queries.catalog.phases import KEY_RELATIONS
 from orgraph.queries.catalog.registry import CatalogQuery, register
-from orgraph.queries.catalog.steps import FLICKER, OBJECT, SURGERY_TYPE, instances, steps_query
+from orgraph.queries.catalog.steps import FLICKER, OBJECT, instances, steps_query
 
 _KEY_LIST = "[" + ", ".join(f"'{r}'" for r in KEY_RELATIONS) + "]"
 STAT_COLUMNS = ("mean_s", "median_s", "min_s", "max_s")

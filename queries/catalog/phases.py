@@ -5,7 +5,8 @@ first interval and the last frame of its last one, in frames, seconds (the end i
 exclusive: (last_frame + 1) / fps) and as a position in the take (seconds / take
 length). With level "procedure" the takes of one surgery type are summarised per
 action: mean, sample std (NaN for a single take), min and max of each measure.
-The default actions are those whose relation marks a phase (KEY_RELATIONS).
+The default actions are those whose relation marks a phase (KEY_RELATIONS); `surgery_type`
+and `take` choose the takes (all when omitted).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from orgraph.queries.catalog.common import typed
+from orgraph.queries.catalog.common import SURGERY_TYPE, TAKE_FILTER, typed
 from orgraph.queries.catalog.registry import CatalogQuery, Param, register
 from orgraph.queries.param_types import text_list
 
@@ -34,7 +35,7 @@ _KEY_LIST = "[" + ", ".join(f"'{r}'" for r in KEY_RELATIONS) + "]"
 
 _CYPHER = f"""
 MATCH (t:Take)-[:HAS_ENTITY]->(:Entity)<-[:HAS_SUBJECT]-(i:Interaction)
-WHERE t.surgery_type = coalesce($surgery_type, t.surgery_type)
+WHERE t.surgery_type = coalesce($surgery_type, t.surgery_type) AND coalesce($take, t.key) = t.key
 WITH t, i, i.action AS action
 WHERE (size($actions) = 0 AND i.relation IN {_KEY_LIST}) OR action IN $actions
 WITH t.surgery_type AS surgery_type, t.key AS take, t.frames AS frames, t.fps AS fps,
@@ -89,7 +90,8 @@ PHASES = register(
         ),
         cypher=_CYPHER,
         params=(
-            Param("surgery_type", str, None, "only this surgery type (MISS or Ultrasound)"),
+            SURGERY_TYPE,
+            TAKE_FILTER,
             Param(
                 "actions",
                 text_list,

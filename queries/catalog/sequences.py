@@ -25,10 +25,10 @@ from typing import Any
 
 import pandas as pd
 
-from orgraph.queries.catalog.common import ROLE, TAKE_FILTER, median_of, typed
+from orgraph.queries.catalog.common import ROLE, SURGERY_TYPE, TAKE_FILTER, median_of, typed
 from orgraph.queries.catalog.dialect import Dialect
 from orgraph.queries.catalog.registry import CatalogQuery, Param, register
-from orgraph.queries.catalog.steps import FLICKER, OBJECT, SURGERY_TYPE, steps_query
+from orgraph.queries.catalog.steps import FLICKER, OBJECT, steps_query
 
 START_NODE, END_NODE = "[start]", "[end]"
 EDGE_KINDS = ("start", "follows", "concurrent", "end")

@@ -31,7 +31,6 @@ FLICKER = Param(
     "merge an activity's intervals separated by at most this many frames (0 = none)",
 )
 OBJECT = Param("object", str, None, "only interactions with this object (canonical name)")
-SURGERY_TYPE = Param("surgery_type", str, None, "only this surgery type (MISS or Ultrasound)")
 
 PERSPECTIVES: dict[str, tuple[str, str]] = {
     "role": ("subj", "act"),

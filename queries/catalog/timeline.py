@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from orgraph.queries.catalog.common import TAKE, typed
+from orgraph.queries.catalog.common import ROLE_LIST, TAKE, typed
 from orgraph.queries.catalog.registry import CatalogQuery, Param, register
 
-_CYPHER = """
-MATCH (t:Take {key: $take})-[:HAS_ENTITY]->(e:Entity)<-[:HAS_SUBJECT]-(i:Interaction)
-WHERE coalesce($subject, e.name) = e.name
+_CYPHER = f"""
+MATCH (t:Take {{key: $take}})-[:HAS_ENTITY]->(e:Entity)<-[:HAS_SUBJECT]-(i:Interaction)
+WHERE coalesce($subject, e.name) = e.name AND (NOT $roles_only OR e.name IN {ROLE_LIST})
 RETURN i.subject AS subject, i.relation AS relation, i.object AS object,
        i.action AS activity,
        i.start_frame AS start_frame, i.end_frame AS end_frame,
@@ -24,6 +24,7 @@ register(
         params=(
             TAKE,
             Param("subject", str, None, "only this subject entity (default: every subject)"),
+            Param("roles_only", bool, False, "only subjects that are roles (staff, patient)"),
         ),
         post=lambda df, _: typed(
             df,

@@ -20,10 +20,9 @@ from typing import Any
 
 import pandas as pd
 
-from orgraph.queries.catalog.common import TAKE, typed
+from orgraph.queries.catalog.common import SURGERY_TYPE, TAKE, typed
 from orgraph.queries.catalog.phases import KEY_RELATIONS
 from orgraph.queries.catalog.registry import CatalogQuery, Param, register
-from orgraph.queries.catalog.steps import SURGERY_TYPE
 
 _KEY_LIST = "[" + ", ".join(f"'{r}'" for r in KEY_RELATIONS) + "]"
 UNIT = Param(

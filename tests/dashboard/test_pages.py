@@ -165,6 +165,35 @@ def test_workflow_surgery_filter_keeps_types_apart(at: AppTest) -> None:
         assert set(shown["surgery_type"]) == {"MISS"}, view
 
 
+def _catalog(loaded: Loaded, name: str, **params: object):
+    with open_store(loaded.settings) as store:
+        return run_query(store, name, params)
+
+
+def test_workflow_surgery_filter_reaches_every_query(at: AppTest, loaded: Loaded) -> None:
+    """Handovers, Allen concurrency and the object picker show what the catalog answers for
+    the chosen surgery type, which is not what it answers for every type."""
+    page(at, "workflow")
+    at.radio(key="wf_type").set_value("MISS").run()
+    at.radio(key="wf_view").set_value("Handovers").run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    miss = _catalog(loaded, "handovers", surgery_type="MISS")
+    assert len(shown) == len(miss) < len(_catalog(loaded, "handovers"))
+    assert all(str(t).startswith("MISS/") for t in shown["take"])
+    at.radio(key="wf_view").set_value("Allen concurrency").run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    miss = _catalog(loaded, "allen_concurrency", surgery_type="MISS")
+    assert int(shown["pairs"].sum()) == int(miss["pairs"].sum())
+    assert int(miss["pairs"].sum()) < int(_catalog(loaded, "allen_concurrency")["pairs"].sum())
+    at.radio(key="wf_view").set_value("Object lifecycles").run()
+    assert not at.exception
+    objects = set(at.selectbox(key="ob_object").options)
+    freq = _catalog(loaded, "entity_frequencies", level="surgery_type", surgery_type="MISS")
+    assert objects == set(freq.loc[freq["object_triplets"] > 0, "entity"])
+
+
 def test_console_refuses_writes_and_shows_results(at: AppTest) -> None:
     page(at, "console")
     at.text_area(key="cy_text").set_value("CREATE (n:Take {key: 'x'}) RETURN n")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from orgraph.core.vocabulary import FPS
+from orgraph.core.vocabulary import FPS, ROLES
 from tests.queries.reference import Reference
 
 
@@ -62,12 +62,23 @@ def relation_frequencies(ref: Reference, level: str) -> pd.DataFrame:
     return out
 
 
-def entity_frequencies(ref: Reference, level: str) -> pd.DataFrame:
+def _of_type(ref: Reference, frame: pd.DataFrame, surgery_type: str | None) -> pd.DataFrame:
+    """The rows of `frame` (with a take column) in takes of one surgery type, or all."""
+    if surgery_type is None:
+        return frame
+    keep = ref.takes.loc[ref.takes["surgery_type"] == surgery_type, "take"]
+    return frame[frame["take"].isin(set(keep))]
+
+
+def entity_frequencies(ref: Reference, level: str, surgery_type: str | None = None) -> pd.DataFrame:
     """entity_frequencies: every entity of a take, zero when it is never subject or object."""
-    ents = ref.entities.assign(key=level_key(ref, ref.entities, level))
+    ents = _of_type(ref, ref.entities, surgery_type)
+    ents = ents.assign(key=level_key(ref, ents, level))
     out = ents[["key", "entity"]].drop_duplicates().set_index(["key", "entity"])
-    rows = ref.rows.assign(key=level_key(ref, ref.rows, level))
-    iv = ref.intervals.assign(key=level_key(ref, ref.intervals, level))
+    rows = _of_type(ref, ref.rows, surgery_type)
+    rows = rows.assign(key=level_key(ref, rows, level))
+    iv = _of_type(ref, ref.intervals, surgery_type)
+    iv = iv.assign(key=level_key(ref, iv, level))
     for role in ("subject", "object"):
         out[f"{role}_triplets"] = rows.groupby(["key", role]).size()
         out[f"{role}_duration_s"] = iv.groupby(["key", role])["n_frames"].sum() / FPS
@@ -85,11 +96,15 @@ def entity_frequencies(ref: Reference, level: str) -> pd.DataFrame:
     return out[cols]
 
 
-def timeline(ref: Reference, take: str, subject: str | None = None) -> pd.DataFrame:
+def timeline(
+    ref: Reference, take: str, subject: str | None = None, roles_only: bool = False
+) -> pd.DataFrame:
     """activity_timeline, in its documented order."""
     iv = ref.intervals[ref.intervals["take"] == take]
     if subject is not None:
         iv = iv[iv["subject"] == subject]
+    if roles_only:
+        iv = iv[iv["subject"].isin(ROLES)]
     iv = iv.assign(activity=iv["relation"] + " " + iv["object"])
     iv = iv.sort_values(["subject", "start_frame", "end_frame", "relation", "object"])
     cols = [

@@ -25,11 +25,24 @@ def role_intervals(ref: Reference) -> pd.DataFrame:
     return iv
 
 
-def handovers(ref: Reference, max_gap: int, obj: str | None = None, take: str | None = None):
+def takes_of_type(ref: Reference, surgery_type: str | None) -> set[str]:
+    """The reference's take keys of one surgery type (every take when None)."""
+    t = ref.takes
+    return set(t["take"] if surgery_type is None else t[t["surgery_type"] == surgery_type]["take"])
+
+
+def handovers(
+    ref: Reference,
+    max_gap: int,
+    obj: str | None = None,
+    take: str | None = None,
+    surgery_type: str | None = None,
+):
     """Qualifying (giver, receiver) holding-interval pairs by a self-merge on take and object,
     then only the receiver's first qualifying interval per (giver interval, receiver)."""
     iv = ref.intervals
     h = iv[(iv["relation"] == "holding") & iv["subject"].isin(ROLES)]
+    h = h[h["take"].isin(takes_of_type(ref, surgery_type))]
     if obj is not None:
         h = h[h["object"] == obj]
     if take is not None:
@@ -85,11 +98,14 @@ def allen_relation(x: tuple[int, int], y: tuple[int, int]) -> str | None:
     return None
 
 
-def allen(ref: Reference, before_window: int, take: str | None = None) -> pd.DataFrame:
+def allen(
+    ref: Reference, before_window: int, take: str | None = None, surgery_type: str | None = None
+) -> pd.DataFrame:
     """All ordered pairs of different roles' intervals per take, classified with numpy."""
     iv = role_intervals(ref)[["take", "subject", "action", "start_frame", "end_frame"]]
     if take is not None:
         iv = iv[iv["take"] == take]
+    iv = iv[iv["take"].isin(takes_of_type(ref, surgery_type))]
     parts = []
     for _, group in iv.groupby("take"):
         m = group.merge(group, on="take", suffixes=("_x", "_y"))
@@ -202,13 +218,20 @@ def workload(ref: Reference, exclude: Sequence[str] = ()) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def phase_takes(ref: Reference, actions: Sequence[str] = (), surgery_type: str | None = None):
+def phase_takes(
+    ref: Reference,
+    actions: Sequence[str] = (),
+    surgery_type: str | None = None,
+    take: str | None = None,
+):
     iv = ref.intervals.copy()
     iv["action"] = iv["relation"] + " " + iv["object"]
     keep = iv["action"].isin(list(actions)) if actions else iv["relation"].isin(KEY_RELATIONS)
     iv = iv[keep].merge(ref.takes[["take", "surgery_type", "frames"]], on="take")
     if surgery_type is not None:
         iv = iv[iv["surgery_type"] == surgery_type]
+    if take is not None:
+        iv = iv[iv["take"] == take]
     g = iv.groupby(["surgery_type", "take", "action", "frames"], as_index=False).agg(
         first_frame=("start_frame", "min"), last_frame=("end_frame", "max")
     )

@@ -55,6 +55,26 @@ def test_entity_frequencies(loaded_store: GraphStore, reference: Reference, leve
     compare.assert_same(actual, expected, sort_by=["key", "entity"])
 
 
+@pytest.mark.parametrize("surgery_type", ["MISS", "Ultrasound"])
+def test_entity_frequencies_per_surgery_type(
+    loaded_store: GraphStore, reference: Reference, surgery_type: str
+) -> None:
+    actual = run(loaded_store, "entity_frequencies", level="take", surgery_type=surgery_type)
+    expected = compare.entity_frequencies(reference, "take", surgery_type)
+    kinds = reference.takes.set_index("take")["surgery_type"]
+    assert set(actual["key"].map(kinds)) == {surgery_type}
+    assert 0 < len(expected) < len(compare.entity_frequencies(reference, "take"))
+    compare.assert_same(actual, expected, sort_by=["key", "entity"])
+    per_type = run(
+        loaded_store, "entity_frequencies", level="surgery_type", surgery_type=surgery_type
+    )
+    compare.assert_same(
+        per_type,
+        compare.entity_frequencies(reference, "surgery_type", surgery_type),
+        sort_by=["key", "entity"],
+    )
+
+
 def test_entity_frequencies_role_without_interactions(loaded_store: GraphStore) -> None:
     df = run(loaded_store, "entity_frequencies").set_index(["key", "entity"])
     circulator = df.loc[(EDGE, "circulator")]
@@ -72,6 +92,18 @@ def test_activity_timeline_subject_filter(loaded_store: GraphStore, reference: R
     actual = run(loaded_store, "activity_timeline", take=EDGE, subject="assistant")
     compare.assert_same(actual, compare.timeline(reference, EDGE, "assistant"))
     assert actual[["start_frame", "end_frame"]].values.tolist() == [[4, 4], [7, 8], [8, 8]]
+
+
+def test_activity_timeline_roles_only(loaded_store: GraphStore, reference: Reference) -> None:
+    iv = reference.intervals
+    mixed = sorted(set(iv.loc[~iv["subject"].isin(ROLES), "take"]))
+    assert mixed  # some take has a subject that is no role
+    for take in mixed[:2]:
+        actual = run(loaded_store, "activity_timeline", take=take, roles_only=True)
+        compare.assert_same(actual, compare.timeline(reference, take, roles_only=True))
+        assert set(actual["subject"]) <= set(ROLES)
+        everyone = run(loaded_store, "activity_timeline", take=take)
+        assert len(actual) < len(everyone)
 
 
 def test_scene_graph_at_every_frame(loaded_store: GraphStore, reference: Reference) -> None:

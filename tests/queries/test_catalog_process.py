@@ -9,6 +9,7 @@ import pytest
 
 from orgraph.core.store import GraphStore
 from orgraph.queries.catalog import run_query
+from orgraph.queries.catalog.registry import QueryError
 from orgraph.queries.eventlog import (
     ACTIVITY,
     CASE,
@@ -47,12 +48,54 @@ def test_handovers_filters(loaded_store: GraphStore, reference: Reference) -> No
     assert run(loaded_store, "handovers", take=EDGE).empty  # one holder per object there
 
 
+@pytest.mark.parametrize("surgery_type", ["MISS", "Ultrasound"])
+def test_handovers_per_surgery_type(
+    loaded_store: GraphStore, reference: Reference, surgery_type: str
+) -> None:
+    actual = run(loaded_store, "handovers", surgery_type=surgery_type)
+    expected = compare_process.handovers(reference, 45, surgery_type=surgery_type)
+    assert 0 < len(expected) < len(compare_process.handovers(reference, 45))  # it filters
+    assert set(actual["take"]) <= compare_process.takes_of_type(reference, surgery_type)
+    compare.assert_same(actual, expected, sort_by=list(actual.columns[:8]))
+    first = expected.iloc[0]
+    narrow = run(loaded_store, "handovers", surgery_type=surgery_type, object=first["object"])
+    compare.assert_same(
+        narrow,
+        compare_process.handovers(reference, 45, obj=first["object"], surgery_type=surgery_type),
+        sort_by=list(actual.columns[:8]),
+    )
+
+
+@pytest.mark.parametrize("name", ["handovers", "allen_concurrency"])
+def test_surgery_type_must_be_one_of_the_vocabulary(loaded_store: GraphStore, name: str) -> None:
+    for bad in ("MISS/9", "miss", ""):  # a procedure prefix is no surgery type
+        with pytest.raises(QueryError, match="parameter 'surgery_type' must be one of MISS"):
+            run(loaded_store, name, surgery_type=bad)
+
+
 @pytest.mark.parametrize("window", [30, 0])
 def test_allen_concurrency(loaded_store: GraphStore, reference: Reference, window: int) -> None:
     actual = run(loaded_store, "allen_concurrency", before_window=window)
     expected = compare_process.allen(reference, window)
     compare.assert_same(actual, expected, sort_by=list(actual.columns[:5]))
     assert {"overlaps", "during", "meets"} <= set(actual["relation"])
+
+
+@pytest.mark.parametrize("surgery_type", ["MISS", "Ultrasound"])
+def test_allen_concurrency_per_surgery_type(
+    loaded_store: GraphStore, reference: Reference, surgery_type: str
+) -> None:
+    actual = run(loaded_store, "allen_concurrency", surgery_type=surgery_type)
+    expected = compare_process.allen(reference, 30, surgery_type=surgery_type)
+    everything = compare_process.allen(reference, 30)
+    assert 0 < expected["pairs"].sum() < everything["pairs"].sum()  # the filter bites
+    compare.assert_same(actual, expected, sort_by=list(actual.columns[:5]))
+    both = run(loaded_store, "allen_concurrency", surgery_type=surgery_type, take=EDGE)
+    if surgery_type == "MISS":
+        expected = compare_process.allen(reference, 30, EDGE)
+        compare.assert_same(both, expected, sort_by=list(both.columns[:5]))
+    else:
+        assert both.empty  # a MISS take is no Ultrasound take
 
 
 def test_allen_edge_take(loaded_store: GraphStore, reference: Reference) -> None:
@@ -116,6 +159,16 @@ def test_phase_timeline(
         summary, compare_process.phase_summary(expected), ["surgery_type", "action"]
     )
     assert summary["takes"].max() > 1  # std over several takes is exercised
+
+
+def test_phase_timeline_one_take(loaded_store: GraphStore, reference: Reference) -> None:
+    take = compare_process.phase_takes(reference)["take"].value_counts().idxmax()
+    actual = run(loaded_store, "phase_timeline", level="take", take=take)
+    expected = compare_process.phase_takes(reference, take=take)
+    assert len(expected) > 1 and set(actual["take"]) == {take}
+    compare.assert_same(actual, expected, sort_by=["take", "action"])
+    other = "Ultrasound" if take.startswith("MISS") else "MISS"
+    assert run(loaded_store, "phase_timeline", level="take", take=take, surgery_type=other).empty
 
 
 def test_phase_timeline_chosen_actions(loaded_store: GraphStore, reference: Reference) -> None:

@@ -49,6 +49,11 @@ def test_working_together(loaded_store: GraphStore, reference: Reference) -> Non
     take = reference.takes["take"].iloc[0]
     one = run(loaded_store, "working_together", take=take)
     compare.assert_same(one, seq.working_together(reference.intervals, take), sort_by=keys)
+    for surgery_type in ("MISS", "Ultrasound"):
+        part = run(loaded_store, "working_together", surgery_type=surgery_type)
+        ref = seq.working_together(reference.intervals, surgery_type=surgery_type)
+        assert set(part["surgery_type"]) == {surgery_type}
+        compare.assert_same(part, ref, sort_by=keys)
 
 
 @pytest.mark.parametrize("unit", ["phase", "action"])
