@@ -145,15 +145,20 @@ def confusion_figure(matrix: pd.DataFrame, title: str, normalise: bool = True) -
 
 
 def consistency_bars(table: pd.DataFrame) -> go.Figure:
-    """Temporal consistency per take: truth and each model side by side (grouped)."""
+    """Temporal consistency per take: truth and each model side by side (grouped).
+
+    Each bar's customdata is [take, model], for the list of frame pairs behind it.
+    """
     fig = px.bar(
         table,
         x="take",
         y="consistency",
         color="model",
         barmode="group",
+        custom_data=["take", "model"],
         color_discrete_map=colour_map(sorted(table["model"].unique())),
-        title="Temporal consistency per take (1 = the scene graph never changes)",
+        title="Temporal consistency per take (1 = the scene graph never changes; click a bar "
+        "for its frames)",
     )
     fig.update_yaxes(range=[0, 1.0])
     fig.update_layout(margin=MARGIN)

@@ -17,7 +17,9 @@ from orgraph.dashboard.moment_links import frame_url
 from orgraph.gnn.evaluation.pairs import frames_behind
 
 DRILL = "md_drill"
-"""Session key of the current filter: {"model", "truth", "predicted", "relation", "take"}."""
+"""Session key of the current filter: {"model", "truth", "predicted", "relation", "take",
+"surgery_type"}."""
+FILTERS: tuple[str, ...] = ("truth", "predicted", "relation", "take", "surgery_type")
 SHOWN = 200
 LISTED = 5
 """The first few are also listed as plain links above the table."""
@@ -45,7 +47,7 @@ def on_relation(key: str) -> None:
 
 
 def on_scope(key: str, table: pd.DataFrame) -> None:
-    """Callback of the scope table: the clicked row, when it is a take."""
+    """Callback of the scope table: the clicked row (a take, a surgery type or overall)."""
     event = st.session_state.get(key)
     rows = list(getattr(getattr(event, "selection", None), "rows", None) or [])
     if not rows and isinstance(event, dict):
@@ -54,12 +56,13 @@ def on_scope(key: str, table: pd.DataFrame) -> None:
         row = table.iloc[int(rows[0])]
         previous = st.session_state.get(DRILL, {}).get("model")
         take = str(row["scope"]) if row["kind"] == "take" else None
-        set_filter(model=previous, take=take)
+        surgery_type = str(row["scope"]) if row["kind"] == "surgery type" else None
+        set_filter(model=previous, take=take, surgery_type=surgery_type)
 
 
 def describe(f: dict[str, Any]) -> str:
     """The filter in words."""
-    parts = [f"{k} = **{f[k]}**" for k in ("truth", "predicted", "relation", "take") if k in f]
+    parts = [f"{k.replace('_', ' ')} = **{f[k]}**" for k in FILTERS if k in f]
     return ", ".join(parts) or "all mistakes"
 
 
@@ -80,9 +83,14 @@ def show_frames(pairs: dict[str, pd.DataFrame], stored: dict[str, str]) -> None:
             f"RUN --write-back --write-back-baselines` stores them); showing {model}'s."
         )
     st.markdown(f"**Frames behind the score** ({describe(f)}; model **{model}**)")
-    st.caption("Click a confusion cell, a relation's bar or a take's row to choose.")
+    st.caption("Click a confusion cell, a relation's bar or a row of the scope table to choose.")
     rows = frames_behind(
-        pairs[model], f.get("truth"), f.get("predicted"), f.get("take"), f.get("relation")
+        pairs[model],
+        f.get("truth"),
+        f.get("predicted"),
+        f.get("take"),
+        f.get("relation"),
+        f.get("surgery_type"),
     )
     run = stored.get(model)
     shown = rows.head(SHOWN)

@@ -1,0 +1,78 @@
+"""The Model page's remaining scores open their frames (AppTest on a real store and run).
+
+A consistency bar lists its take's consecutive frame pairs (their mean Jaccard is the bar),
+a surgery type's or the overall row lists its mistakes, and the published numbers say they
+have no frames behind them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from orgraph.core.store import open_store
+from orgraph.gnn.evaluation.flicker import flicker
+from orgraph.gnn.evaluation.pairs import frames_behind
+from orgraph.gnn.stored_runs import evaluate_stored
+from tests.dashboard.conftest import RUN_NAME, Loaded
+from tests.dashboard.test_model_page import chart, frame, saved, values  # noqa: F401
+from tests.dashboard.test_pages import app, page, texts
+
+
+def test_a_consistency_bar_lists_the_frame_pairs_behind_it(
+    monkeypatch,
+    loaded: Loaded,
+    saved: dict,  # noqa: F811
+) -> None:
+    at = page(app(monkeypatch, loaded.settings.db, loaded.runs), "model")
+    bars = chart(at, "md_saved_consistency")["data"]
+    by_model = {t["name"]: t for t in bars}
+    assert set(by_model) == {"ground truth", "gnn", "mlp", "prior"}
+    gnn = by_model["gnn"]
+    assert [c[:2] for c in gnn["customdata"]] == [[x, "gnn"] for x in values(gnn["x"])]
+    with open_store(loaded.settings) as store:
+        scored = evaluate_stored(store, RUN_NAME, "test")
+    reports = {"gnn": "temporal_consistency", "ground truth": "truth_temporal_consistency"}
+    for model, changes in (("gnn", scored.changes), ("ground truth", scored.truth_changes)):
+        for take in sorted(changes["take"].unique()):
+            at.session_state["md_saved_flicker"] = {"model": model, "take": take}
+            at.run()
+            assert not at.exception
+            shown = frame(at, "md_saved_flicker_frames")
+            expected = flicker(changes, take)
+            assert shown.drop(columns="open").reset_index(drop=True).equals(expected.head(200))
+            score = saved["gnn"][reports[model]]["per_take"][take]
+            assert expected["jaccard"].mean() == pytest.approx(score)  # the bar's height
+            assert f"mean Jaccard {score:.4f}" in texts(at.markdown)
+            first = expected.iloc[0]
+            run = f"&run={RUN_NAME}" if model == "gnn" else ""
+            assert shown["open"].iloc[0] == f"frame?take={take}&frame={first['frame']}{run}"
+    assert (scored.changes["jaccard"] < 1).any()
+    at.session_state["md_saved_flicker"] = {"model": "mlp", "take": take}
+    at.run()
+    assert "The predictions of mlp are not stored" in texts(at.caption)
+
+
+def test_surgery_type_and_overall_rows_list_their_mistakes(monkeypatch, loaded: Loaded) -> None:
+    at = page(app(monkeypatch, loaded.settings.db, loaded.runs), "model")
+    with open_store(loaded.settings) as store:
+        pairs = evaluate_stored(store, RUN_NAME, "test").pairs
+    surgery_type = sorted(pairs["take"].unique())[0].split("/")[0]
+    for state, expected in (
+        ({"surgery_type": surgery_type}, frames_behind(pairs, surgery_type=surgery_type)),
+        ({}, frames_behind(pairs)),
+    ):
+        at.session_state["md_drill"] = {"model": "gnn", **state}
+        at.run()
+        shown = frame(at, "md_frames")
+        assert len(expected) > 0 and (expected["take"] != "").all()
+        assert shown.drop(columns="open").reset_index(drop=True).equals(expected.head(200))
+        if state:
+            assert expected["take"].str.startswith(f"{surgery_type}/").all()
+            assert f"surgery type = **{surgery_type}**" in texts(at.markdown)
+    assert len(frames_behind(pairs, surgery_type=surgery_type)) < len(frames_behind(pairs))
+
+
+def test_published_numbers_say_they_have_no_frames(monkeypatch, loaded: Loaded) -> None:
+    at = page(app(monkeypatch, loaded.settings.db, loaded.runs), "model")
+    assert "published numbers have no frames behind them" in texts(at.caption)
+    assert "not kept per frame" in texts(at.caption)  # the training curves say so too
