@@ -80,7 +80,7 @@ def show_frames(pairs: dict[str, pd.DataFrame], stored: dict[str, str]) -> None:
     if f.get("model") not in (None, model):
         st.caption(
             f"The predictions of {f['model']} are not stored in the graph (`orgraph evaluate "
-            f"RUN --write-back --write-back-baselines` stores them); showing {model}'s."
+            f"RUN --write-back` stores the GNN's and the baselines'); showing {model}'s."
         )
     st.markdown(f"**Frames behind the score** ({describe(f)}; model **{model}**)")
     st.caption("Click a confusion cell, a relation's bar or a row of the scope table to choose.")

@@ -1,20 +1,24 @@
 """The Model page's remaining scores open their frames (AppTest on a real store and run).
 
 A consistency bar lists its take's consecutive frame pairs (their mean Jaccard is the bar),
-a surgery type's or the overall row lists its mistakes, and the published numbers say they
-have no frames behind them.
+a surgery type's or the overall row lists its mistakes, the README's write-back makes the
+baselines drillable, and the published numbers say they have no frames behind them.
 """
 
 from __future__ import annotations
 
+import io
+from contextlib import redirect_stderr, redirect_stdout
+
 import pytest
 
+from orgraph.cli import main
 from orgraph.core.store import open_store
 from orgraph.gnn.evaluation.flicker import flicker
 from orgraph.gnn.evaluation.pairs import frames_behind
-from orgraph.gnn.stored_runs import evaluate_stored
+from orgraph.gnn.stored_runs import evaluate_stored, stored_run_names
 from tests.dashboard.conftest import RUN_NAME, Loaded
-from tests.dashboard.test_model_page import chart, frame, saved, values  # noqa: F401
+from tests.dashboard.test_model_page import chart, copy, frame, saved, values  # noqa: F401
 from tests.dashboard.test_pages import app, page, texts
 
 
@@ -76,3 +80,47 @@ def test_published_numbers_say_they_have_no_frames(monkeypatch, loaded: Loaded) 
     at = page(app(monkeypatch, loaded.settings.db, loaded.runs), "model")
     assert "published numbers have no frames behind them" in texts(at.caption)
     assert "not kept per frame" in texts(at.caption)  # the training curves say so too
+
+
+def cli(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_readme_write_back_makes_the_baselines_drillable(
+    monkeypatch,
+    copy: Loaded,  # noqa: F811
+) -> None:
+    run, db = copy.runs / RUN_NAME, str(copy.settings.db)
+    code, out, err = cli("evaluate", str(run), "--write-back", "--no-write-back-baselines",
+                         "--db", db, "--json")  # fmt: skip
+    assert code == 0, err
+    with open_store(copy.settings) as store:
+        assert f"{RUN_NAME}:mlp" not in stored_run_names(store)  # skipped when asked
+    # the README's command, as a user types it
+    code, out, err = cli("evaluate", str(run), "--write-back", "--json", "--db", db)
+    assert code == 0, err
+    assert err.count("prediction intervals as run") == 3
+    (run / "evaluation.json").write_text(out)
+    with open_store(copy.settings) as store:
+        assert {RUN_NAME, f"{RUN_NAME}:mlp", f"{RUN_NAME}:prior"} <= set(stored_run_names(store))
+        scored = {m: evaluate_stored(store, f"{RUN_NAME}:{m}", "test") for m in ("mlp", "prior")}
+    at = page(app(monkeypatch, copy.settings.db, copy.runs), "model")
+    for model, s in scored.items():
+        mistakes = s.pairs[s.pairs["truth"] != s.pairs["predicted"]]
+        relation = mistakes["truth"].value_counts().index[0]
+        at.session_state["md_drill"] = {"model": model, "relation": relation}
+        take = sorted(s.changes["take"].unique())[0]
+        at.session_state["md_saved_flicker"] = {"model": model, "take": take}
+        at.run()
+        assert not at.exception
+        assert "are not stored in the graph" not in texts(at.caption)
+        shown = frame(at, "md_frames")
+        expected = frames_behind(s.pairs, relation=relation)
+        assert shown.drop(columns="open").reset_index(drop=True).equals(expected.head(200))
+        assert shown["open"].iloc[0].endswith(f"&run={RUN_NAME}%3A{model}")
+        pairs_shown = frame(at, "md_saved_flicker_frames")
+        assert pairs_shown["open"].str.endswith(f"&run={RUN_NAME}%3A{model}").all()
+        assert len(pairs_shown) == min(200, len(flicker(s.changes, take)))
