@@ -174,3 +174,19 @@ def selected_points(event: object) -> list[dict]:
         return []
     points = selection.get("points") if isinstance(selection, dict) else None
     return list(points or [])
+
+
+def selected_rows(event: object) -> list[int]:
+    """The row positions of a dataframe selection event (empty when nothing is selected)."""
+    rows = list(getattr(getattr(event, "selection", None), "rows", None) or [])
+    if not rows and isinstance(event, dict):
+        rows = list(event.get("selection", {}).get("rows", []))
+    return [int(r) for r in rows]
+
+
+def selected_cells(event: object) -> list[tuple[int, str]]:
+    """The (row position, column) cells of a dataframe selection event."""
+    cells = list(getattr(getattr(event, "selection", None), "cells", None) or [])
+    if not cells and isinstance(event, dict):
+        cells = list(event.get("selection", {}).get("cells", []))
+    return [(int(r), str(c)) for r, c in cells]

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from orgraph.dashboard.model_charts import selected_points
+from orgraph.dashboard.model_charts import selected_points, selected_rows
 from orgraph.dashboard.moment_links import frame_url
 from orgraph.gnn.evaluation.pairs import frames_behind
 
@@ -48,12 +48,9 @@ def on_relation(key: str) -> None:
 
 def on_scope(key: str, table: pd.DataFrame) -> None:
     """Callback of the scope table: the clicked row (a take, a surgery type or overall)."""
-    event = st.session_state.get(key)
-    rows = list(getattr(getattr(event, "selection", None), "rows", None) or [])
-    if not rows and isinstance(event, dict):
-        rows = list(event.get("selection", {}).get("rows", []))
+    rows = selected_rows(st.session_state.get(key))
     if rows:
-        row = table.iloc[int(rows[0])]
+        row = table.iloc[rows[0]]
         previous = st.session_state.get(DRILL, {}).get("model")
         take = str(row["scope"]) if row["kind"] == "take" else None
         surgery_type = str(row["scope"]) if row["kind"] == "surgery type" else None

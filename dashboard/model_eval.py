@@ -82,7 +82,14 @@ def show_consistency(
     model_flicker.show_changes(prefix, changes, stored)
     wide = table.pivot(index="take", columns="model", values="consistency").reset_index()
     wide.columns.name = None
-    st.dataframe(wide, hide_index=True, key=f"{prefix}_consistency_table")
+    table_key = f"{prefix}_consistency_table"
+    st.dataframe(
+        wide,
+        hide_index=True,
+        key=table_key,
+        on_select=partial(model_flicker.on_consistency_cell, table_key, prefix, wide),
+        selection_mode="single-cell",
+    )
 
 
 def show_evaluation(

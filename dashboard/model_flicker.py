@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from orgraph.dashboard.model_charts import selected_points
+from orgraph.dashboard.model_charts import selected_cells, selected_points
 from orgraph.dashboard.moment_links import frame_url
 from orgraph.gnn.evaluation.flicker import flicker
 
@@ -30,6 +30,14 @@ def on_consistency(key: str, prefix: str) -> None:
     if points and points[0].get("customdata"):
         take, model = points[0]["customdata"][:2]
         st.session_state[state_key(prefix)] = {"model": str(model), "take": str(take)}
+
+
+def on_consistency_cell(key: str, prefix: str, wide: pd.DataFrame) -> None:
+    """Callback of the consistency table: the clicked cell's take and model."""
+    cells = selected_cells(st.session_state.get(key))
+    if cells and cells[0][1] != "take":
+        row, model = cells[0]
+        st.session_state[state_key(prefix)] = {"model": model, "take": str(wide.iloc[row]["take"])}
 
 
 def with_links(rows: pd.DataFrame, run: str | None) -> pd.DataFrame:

@@ -2,7 +2,8 @@
 
 A consistency bar lists its take's consecutive frame pairs (their mean Jaccard is the bar),
 a surgery type's or the overall row lists its mistakes, the README's write-back makes the
-baselines drillable, and the published numbers say they have no frames behind them.
+baselines drillable, a relation of two runs compared narrows their disagreements to it, and
+the published numbers say they have no frames behind them.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from orgraph.cli import main
 from orgraph.core.store import open_store
 from orgraph.gnn.evaluation.flicker import flicker
 from orgraph.gnn.evaluation.pairs import frames_behind
-from orgraph.gnn.stored_runs import evaluate_stored, stored_run_names
+from orgraph.gnn.store_read import read_split_truth
+from orgraph.gnn.stored_runs import evaluate_stored, import_predictions, stored_run_names
 from tests.dashboard.conftest import RUN_NAME, Loaded
 from tests.dashboard.test_model_page import chart, copy, frame, saved, values  # noqa: F401
 from tests.dashboard.test_pages import app, page, texts
+from tests.gnn.predictions_files import noisy, write_file
 
 
 def test_a_consistency_bar_lists_the_frame_pairs_behind_it(
@@ -124,3 +127,44 @@ def test_readme_write_back_makes_the_baselines_drillable(
         pairs_shown = frame(at, "md_saved_flicker_frames")
         assert pairs_shown["open"].str.endswith(f"&run={RUN_NAME}%3A{model}").all()
         assert len(pairs_shown) == min(200, len(flicker(s.changes, take)))
+
+
+def test_a_relation_of_two_runs_compared_lists_where_they_disagree_on_it(
+    monkeypatch,
+    copy: Loaded,  # noqa: F811
+) -> None:
+    with open_store(copy.settings) as store:
+        truth = read_split_truth(store, "test")
+    path = write_file(noisy(truth, seed=4), copy.runs.parent / "outside.json")
+    with open_store(copy.settings, read_only=False) as store:
+        import_predictions(store, path, "outside")
+    with open_store(copy.settings) as store:
+        a = evaluate_stored(store, RUN_NAME, "test").pairs
+        b = evaluate_stored(store, "outside", "test").pairs
+    key = ["take", "frame", "subject", "object"]
+    cols = [*key, "truth", "predicted"]
+    both = a[cols].merge(b[cols], on=key, how="outer", suffixes=("_a", "_b"))
+    both["truth"] = both["truth_a"].fillna(both["truth_b"])
+    both = both.fillna({"predicted_a": "none", "predicted_b": "none"})
+    differ = both[both["predicted_a"] != both["predicted_b"]]
+    relation = differ["truth"].value_counts().index[0]
+    on_it = differ[
+        (differ["truth"] == relation)
+        | (differ["predicted_a"] == relation)
+        | (differ["predicted_b"] == relation)
+    ]
+    assert 0 < len(on_it) < len(differ)
+    at = page(app(monkeypatch, copy.settings.db, copy.runs), "model")
+    at.radio(key="md_view").set_value("Compare two runs").run()
+    bars = chart(at, "mc_f1")["data"]
+    assert all(c[1] == t["name"] for t in bars for c in t["customdata"])
+    at.session_state["mc_relation"] = relation
+    at.run()
+    assert not at.exception
+    assert f"on **{relation}**: {len(on_it)} pair-frames" in texts(at.markdown)
+    shown = frame(at, "mc_disagree")
+    assert len(shown) == min(200, len(on_it))
+    involved = (shown["truth"] == relation) | (shown[RUN_NAME] == relation)
+    assert (involved | (shown["outside"] == relation)).all()
+    at.button(key="mc_all").click().run()
+    assert f"**Where they disagree**: {len(differ)} pair-frames" in texts(at.markdown)
