@@ -13,6 +13,8 @@ import streamlit as st
 
 from orgraph.dashboard import model_charts, model_drill, model_flicker, runs
 
+TAKE_WIDTH, SCORE_WIDTH = 160, 120
+"""Pixel widths of the consistency table's columns (a cell click opens its frame pairs)."""
 NO_FRAMES_PUBLISHED = (
     "The published numbers have no frames behind them here: their authors measured them on "
     "the real EgoExOR test set, which is not in this graph. This graph's own overall scores "
@@ -89,6 +91,14 @@ def show_consistency(
         key=table_key,
         on_select=partial(model_flicker.on_consistency_cell, table_key, prefix, wide),
         selection_mode="single-cell",
+        use_container_width=False,
+        column_config={
+            "take": st.column_config.TextColumn("take", width=TAKE_WIDTH),
+            **{
+                m: st.column_config.NumberColumn(m, format="%.4f", width=SCORE_WIDTH)
+                for m in wide.columns[1:]
+            },
+        },
     )
 
 
