@@ -134,6 +134,10 @@ def render(names: list[str], empty: str) -> None:
     m1.metric(f"A: {a}", f"{fa:.4f}")
     m2.metric(f"B: {b}", f"{fb:.4f}")
     m3.metric("B - A", f"{fb - fa:+.4f}")
+    st.caption(
+        "The frames behind B - A are where the two runs disagree (below); each run's own "
+        "mistakes are listed under *Prediction runs in the graph*."
+    )
     table = f1_side_by_side(a, b, reports)
     st.plotly_chart(
         f1_bars(table, a, b),

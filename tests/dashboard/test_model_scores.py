@@ -168,3 +168,22 @@ def test_a_relation_of_two_runs_compared_lists_where_they_disagree_on_it(
     assert (involved | (shown["outside"] == relation)).all()
     at.button(key="mc_all").click().run()
     assert f"**Where they disagree**: {len(differ)} pair-frames" in texts(at.markdown)
+
+
+def test_graph_runs_view_opens_a_runs_consistency_frames(monkeypatch, loaded: Loaded) -> None:
+    at = page(app(monkeypatch, loaded.settings.db, loaded.runs), "model")
+    at.radio(key="md_view").set_value("Prediction runs in the graph").run()
+    bars = chart(at, "md_graph_consistency")["data"]
+    assert {t["name"] for t in bars} == {"ground truth", RUN_NAME}
+    with open_store(loaded.settings) as store:
+        scored = evaluate_stored(store, RUN_NAME, "test")
+    take = sorted(scored.changes["take"].unique())[-1]
+    at.session_state["md_graph_flicker"] = {"model": RUN_NAME, "take": take}
+    at.run()
+    assert not at.exception
+    shown = frame(at, "md_graph_flicker_frames")
+    expected = flicker(scored.changes, take)
+    assert shown.drop(columns="open").reset_index(drop=True).equals(expected.head(200))
+    assert shown["open"].str.endswith(f"&run={RUN_NAME}").all()
+    score = scored.report.consistency["per_take"][take]
+    assert f"mean Jaccard {score:.4f}" in texts(at.markdown)
