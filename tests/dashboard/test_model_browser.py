@@ -155,16 +155,81 @@ def grid_row(page, index: int, row: int, column_x: float = 18) -> tuple[float, f
     return box["x"] + column_x, box["y"] + ROW * (row + 1) + 17
 
 
+def best_relation(report) -> str:
+    """The relation with the highest F1 (a bar with a height to click)."""
+    f1 = {k: v.f1 for k, v in report.per_label.items() if k != "none" and v.f1 > 0}
+    return max(f1, key=f1.get)
+
+
+def click_pair_scores(page, gnn, mlp) -> None:
+    """A confusion cell, the GNN's and the MLP's relation bar, a take's and a type's row."""
+    pairs = gnn.pairs
+    mistakes = pairs[pairs["truth"] != pairs["predicted"]]
+    truth, predicted = mistakes.value_counts(["truth", "predicted"]).index[0]
+    takes = sorted(pairs["take"].unique())
+    types = sorted({t.split("/")[0] for t in takes})
+    mlp_run = f"{RUN_NAME}%3Amlp"
+    page.locator(".js-plotly-plot .heatmaplayer").first.scroll_into_view_if_needed()
+    xy = page.evaluate(CELL_XY, [truth, predicted])
+    want = frames_behind(pairs, truth, predicted)
+    clicked(page, "confusion_click", xy, expect_frames, want, f"predicted = {predicted}")
+    rel = best_relation(gnn.report)
+    xy = page.evaluate(BAR_XY, [RELATIONS, "gnn", rel])
+    clicked(page, "relation_click", xy, expect_frames, frames_behind(pairs, relation=rel),
+            f"relation = {rel}")  # fmt: skip
+    rel = best_relation(mlp.report)  # the baseline's predictions are stored: drillable
+    xy = page.evaluate(BAR_XY, [RELATIONS, "mlp", rel])
+    want = frames_behind(mlp.pairs, relation=rel)
+    clicked(page, "baseline_relation_click", xy, expect_frames, want, "model mlp", mlp_run)
+    xy = grid_row(page, 0, 1 + len(types))  # overall, the types, then the takes
+    want = frames_behind(mlp.pairs, take=takes[0])
+    clicked(page, "take_click", xy, expect_frames, want, f"take = {takes[0]}", mlp_run)
+    xy = grid_row(page, 0, 1 + types.index(types[-1]))
+    want = frames_behind(mlp.pairs, surgery_type=types[-1])
+    clicked(page, "surgery_type_click", xy, expect_frames, want,
+            f"surgery type = {types[-1]}", mlp_run)  # fmt: skip
+
+
+def click_consistency(page, gnn) -> None:
+    """A model's and the truth's consistency bar, then a model's consistency cell."""
+    takes = sorted(gnn.changes["take"].unique())
+    xy = page.evaluate(BAR_XY, [CONSISTENCY, "gnn", takes[-1]])
+    clicked(page, "consistency_click", xy, expect_pairs, gnn.changes, takes[-1], "gnn", RUN_NAME)
+    xy = page.evaluate(BAR_XY, [CONSISTENCY, "ground truth", takes[0]])
+    clicked(page, "truth_consistency_click", xy, expect_pairs, gnn.truth_changes, takes[0],
+            "ground truth", None)  # fmt: skip
+    grids = page.locator('[data-testid="stDataFrame"]')
+    table = grids.nth(grids.count() - 2)  # the consistency table; the headline is last
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    models = sorted(["gnn", "ground truth", "mlp", "prior"])  # the pivot's order
+    xy = (box["x"] + TAKE_WIDTH + SCORE_WIDTH * (models.index("gnn") + 0.5), box["y"] + ROW + 17)
+    clicked(page, "consistency_cell_click", xy, expect_pairs, gnn.changes, takes[0], "gnn",
+            RUN_NAME)  # fmt: skip
+
+
+def open_viewer(context, page) -> None:
+    """A GNN link opens the frame viewer in a new tab with that run selected."""
+    from playwright.sync_api import expect
+
+    link = page.locator(f'a[href$="&run={RUN_NAME}"]').first
+    with context.expect_page() as opened:  # links open in a new tab
+        link.click()
+    viewer = opened.value
+    viewer.wait_for_url(re.compile(rf"run={RUN_NAME}"), timeout=60_000)
+    expect(viewer.get_by_text("missed (truth only)").first).to_be_visible(timeout=90_000)
+    chooser = viewer.get_by_role("combobox", name="Compare with the predictions of")
+    expect(chooser).to_have_value(RUN_NAME)  # not the newer run "outside"
+    settle(viewer)
+    shot(viewer, "frame_viewer_with_run")
+    viewer.close()
+
+
 def test_every_score_opens_its_frames(chromium: Path, served: tuple, tmp_path: Path) -> None:  # noqa: F811
     from playwright.sync_api import expect, sync_playwright
 
     url, scored = served
     gnn, mlp = scored[RUN_NAME], scored[f"{RUN_NAME}:mlp"]
-    pairs, report = gnn.pairs, gnn.report
-    mistakes = pairs[pairs["truth"] != pairs["predicted"]]
-    truth, predicted = mistakes.value_counts(["truth", "predicted"]).index[0]
-    takes = sorted(pairs["take"].unique())
-    types = sorted({t.split("/")[0] for t in takes})
     with sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
             str(tmp_path / "profile"),
@@ -181,107 +246,11 @@ def test_every_score_opens_its_frames(chromium: Path, served: tuple, tmp_path: P
             settle(page)
             shot(page, "saved")
             expect(page.get_by_text("published numbers have no frames behind them")).to_be_visible()
-
-            page.locator(".js-plotly-plot .heatmaplayer").first.scroll_into_view_if_needed()
-            x, y = page.evaluate(CELL_XY, [truth, predicted])
-            want = frames_behind(pairs, truth, predicted)
-            clicked(
-                page, "confusion_click", (x, y), expect_frames, want, f"predicted = {predicted}"
-            )
-
-            f1 = {k: v.f1 for k, v in report.per_label.items() if k != "none" and v.f1 > 0}
-            rel = max(f1, key=f1.get)  # a relation whose F1 bar has a height to click
-            x, y = page.evaluate(BAR_XY, [RELATIONS, "gnn", rel])
-            want = frames_behind(pairs, relation=rel)
-            clicked(page, "relation_click", (x, y), expect_frames, want, f"relation = {rel}")
-
-            f1 = {k: v.f1 for k, v in mlp.report.per_label.items() if k != "none" and v.f1 > 0}
-            rel = max(f1, key=f1.get)  # the baseline's predictions are stored: drillable
-            x, y = page.evaluate(BAR_XY, [RELATIONS, "mlp", rel])
-            want = frames_behind(mlp.pairs, relation=rel)
-            clicked(
-                page,
-                "baseline_relation_click",
-                (x, y),
-                expect_frames,
-                want,
-                "model mlp",
-                f"{RUN_NAME}%3Amlp",
-            )
-
-            x, y = grid_row(page, 0, 1 + len(types) + 0)  # overall, the types, then takes
-            want = frames_behind(mlp.pairs, take=takes[0])
-            clicked(
-                page,
-                "take_click",
-                (x, y),
-                expect_frames,
-                want,
-                f"take = {takes[0]}",
-                f"{RUN_NAME}%3Amlp",
-            )
-
-            x, y = grid_row(page, 0, 1 + types.index(types[-1]))
-            want = frames_behind(mlp.pairs, surgery_type=types[-1])
-            clicked(
-                page,
-                "surgery_type_click",
-                (x, y),
-                expect_frames,
-                want,
-                f"surgery type = {types[-1]}",
-                f"{RUN_NAME}%3Amlp",
-            )
-
-            take = takes[-1]
-            x, y = page.evaluate(BAR_XY, [CONSISTENCY, "gnn", take])
-            clicked(
-                page, "consistency_click", (x, y), expect_pairs, gnn.changes, take, "gnn", RUN_NAME
-            )
-
-            x, y = page.evaluate(BAR_XY, [CONSISTENCY, "ground truth", takes[0]])
-            clicked(
-                page,
-                "truth_consistency_click",
-                (x, y),
-                expect_pairs,
-                gnn.truth_changes,
-                takes[0],
-                "ground truth",
-                None,
-            )
-
-            grids = page.locator('[data-testid="stDataFrame"]')
-            table = grids.nth(grids.count() - 2)  # the consistency table; the headline is last
-            table.scroll_into_view_if_needed()
-            box = table.bounding_box()
-            models = sorted(["gnn", "ground truth", "mlp", "prior"])  # the pivot's order
-            col = box["x"] + TAKE_WIDTH + SCORE_WIDTH * (models.index("gnn") + 0.5)
-            clicked(
-                page,
-                "consistency_cell_click",
-                (col, box["y"] + ROW + 17),
-                expect_pairs,
-                gnn.changes,
-                takes[0],
-                "gnn",
-                RUN_NAME,
-            )
-
-            link = page.locator(f'a[href$="&run={RUN_NAME}"]').first  # the GNN's pairs
-            with context.expect_page() as opened:  # links open in a new tab
-                link.click()
-            viewer = opened.value
-            viewer.wait_for_url(re.compile(rf"run={RUN_NAME}"), timeout=60_000)
-            expect(viewer.get_by_text("missed (truth only)").first).to_be_visible(timeout=90_000)
-            chooser = viewer.get_by_role("combobox", name="Compare with the predictions of")
-            expect(chooser).to_have_value(RUN_NAME)  # not the newer run "outside"
-            settle(viewer)
-            shot(viewer, "frame_viewer_with_run")
-            viewer.close()
-
+            click_pair_scores(page, gnn, mlp)
+            click_consistency(page, gnn)
+            open_viewer(context, page)
             compare_view(page, url, scored)
-            page.get_by_text("Prediction runs in the graph").click()
+            page.get_by_test_id("stRadioGroup").get_by_text("Prediction runs in the graph").click()
             expect(page.get_by_text("the graph store (split test)").first).to_be_visible(
                 timeout=90_000
             )
