@@ -54,10 +54,12 @@ def run(args: argparse.Namespace) -> int:
     from orgraph.gnn.stored_runs import evaluate_stored
 
     if args.flicker:
-        given = [f"--{n}" for n in ("truth", "predicted", "relation") if getattr(args, n)]
-        if given or args.surgery_type:
-            given += ["--surgery-type"] if args.surgery_type else []
-            raise ConfigError(f"--flicker lists frame pairs; it takes --take, not {given[0]}")
+        filters = ("truth", "predicted", "relation", "surgery_type")
+        given = [f"--{f.replace('_', '-')}" for f in filters if getattr(args, f) is not None]
+        if given:
+            raise ConfigError(
+                f"--flicker lists a take's frame pairs: it takes --take, not {given[0]}"
+            )
     with open_store(settings_from_args(args)) as store:
         scored = evaluate_stored(store, args.run, args.split, args.entities)
     if args.flicker:
