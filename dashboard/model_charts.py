@@ -145,15 +145,20 @@ def confusion_figure(matrix: pd.DataFrame, title: str, normalise: bool = True) -
 
 
 def consistency_bars(table: pd.DataFrame) -> go.Figure:
-    """Temporal consistency per take: truth and each model side by side (grouped)."""
+    """Temporal consistency per take: truth and each model side by side (grouped).
+
+    Each bar's customdata is [take, model], for the list of frame pairs behind it.
+    """
     fig = px.bar(
         table,
         x="take",
         y="consistency",
         color="model",
         barmode="group",
+        custom_data=["take", "model"],
         color_discrete_map=colour_map(sorted(table["model"].unique())),
-        title="Temporal consistency per take (1 = the scene graph never changes)",
+        title="Temporal consistency per take (1 = the scene graph never changes; click a bar "
+        "for its frames)",
     )
     fig.update_yaxes(range=[0, 1.0])
     fig.update_layout(margin=MARGIN)
@@ -169,3 +174,19 @@ def selected_points(event: object) -> list[dict]:
         return []
     points = selection.get("points") if isinstance(selection, dict) else None
     return list(points or [])
+
+
+def selected_rows(event: object) -> list[int]:
+    """The row positions of a dataframe selection event (empty when nothing is selected)."""
+    rows = list(getattr(getattr(event, "selection", None), "rows", None) or [])
+    if not rows and isinstance(event, dict):
+        rows = list(event.get("selection", {}).get("rows", []))
+    return [int(r) for r in rows]
+
+
+def selected_cells(event: object) -> list[tuple[int, str]]:
+    """The (row position, column) cells of a dataframe selection event."""
+    cells = list(getattr(getattr(event, "selection", None), "cells", None) or [])
+    if not cells and isinstance(event, dict):
+        cells = list(event.get("selection", {}).get("cells", []))
+    return [(int(r), str(c)) for r, c in cells]

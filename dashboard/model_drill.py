@@ -12,12 +12,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from orgraph.dashboard.model_charts import selected_points
+from orgraph.dashboard.model_charts import selected_points, selected_rows
 from orgraph.dashboard.moment_links import frame_url
 from orgraph.gnn.evaluation.pairs import frames_behind
 
 DRILL = "md_drill"
-"""Session key of the current filter: {"model", "truth", "predicted", "relation", "take"}."""
+"""Session key of the current filter: {"model", "truth", "predicted", "relation", "take",
+"surgery_type"}."""
+FILTERS: tuple[str, ...] = ("truth", "predicted", "relation", "take", "surgery_type")
 SHOWN = 200
 LISTED = 5
 """The first few are also listed as plain links above the table."""
@@ -45,21 +47,19 @@ def on_relation(key: str) -> None:
 
 
 def on_scope(key: str, table: pd.DataFrame) -> None:
-    """Callback of the scope table: the clicked row, when it is a take."""
-    event = st.session_state.get(key)
-    rows = list(getattr(getattr(event, "selection", None), "rows", None) or [])
-    if not rows and isinstance(event, dict):
-        rows = list(event.get("selection", {}).get("rows", []))
+    """Callback of the scope table: the clicked row (a take, a surgery type or overall)."""
+    rows = selected_rows(st.session_state.get(key))
     if rows:
-        row = table.iloc[int(rows[0])]
+        row = table.iloc[rows[0]]
         previous = st.session_state.get(DRILL, {}).get("model")
         take = str(row["scope"]) if row["kind"] == "take" else None
-        set_filter(model=previous, take=take)
+        surgery_type = str(row["scope"]) if row["kind"] == "surgery type" else None
+        set_filter(model=previous, take=take, surgery_type=surgery_type)
 
 
 def describe(f: dict[str, Any]) -> str:
     """The filter in words."""
-    parts = [f"{k} = **{f[k]}**" for k in ("truth", "predicted", "relation", "take") if k in f]
+    parts = [f"{k.replace('_', ' ')} = **{f[k]}**" for k in FILTERS if k in f]
     return ", ".join(parts) or "all mistakes"
 
 
@@ -77,12 +77,17 @@ def show_frames(pairs: dict[str, pd.DataFrame], stored: dict[str, str]) -> None:
     if f.get("model") not in (None, model):
         st.caption(
             f"The predictions of {f['model']} are not stored in the graph (`orgraph evaluate "
-            f"RUN --write-back --write-back-baselines` stores them); showing {model}'s."
+            f"RUN --write-back` stores the GNN's and the baselines'); showing {model}'s."
         )
     st.markdown(f"**Frames behind the score** ({describe(f)}; model **{model}**)")
-    st.caption("Click a confusion cell, a relation's bar or a take's row to choose.")
+    st.caption("Click a confusion cell, a relation's bar or a row of the scope table to choose.")
     rows = frames_behind(
-        pairs[model], f.get("truth"), f.get("predicted"), f.get("take"), f.get("relation")
+        pairs[model],
+        f.get("truth"),
+        f.get("predicted"),
+        f.get("take"),
+        f.get("relation"),
+        f.get("surgery_type"),
     )
     run = stored.get(model)
     shown = rows.head(SHOWN)

@@ -16,6 +16,7 @@ import pandas as pd
 from orgraph.core.errors import DataFormatError, StoreError
 from orgraph.core.store import GraphStore
 from orgraph.gnn.evaluation import EvaluationReport, FrameKey, Triplet, evaluate, parse_predictions
+from orgraph.gnn.evaluation.flicker import change_table
 from orgraph.gnn.evaluation.frames import first_per_pair
 from orgraph.gnn.evaluation.pairs import pair_table
 from orgraph.gnn.store_read import read_annotated_frames, read_split_truth
@@ -30,12 +31,18 @@ RETURN f.take AS take, f.idx AS idx, p.subject AS subject, p.relation AS relatio
 
 @dataclass(frozen=True)
 class StoredEvaluation:
-    """A stored run scored on a split: the report and the pair table behind it."""
+    """A stored run scored on a split: the report, and the pair and change tables behind it.
+
+    `changes` / `truth_changes` are the consecutive frame pairs behind the run's and the
+    truth's temporal consistency (see evaluation.flicker).
+    """
 
     run: str
     split: str
     report: EvaluationReport
     pairs: pd.DataFrame
+    changes: pd.DataFrame
+    truth_changes: pd.DataFrame
 
 
 def stored_run_names(store: GraphStore) -> list[str]:
@@ -75,7 +82,14 @@ def evaluate_stored(
     if not truth:
         raise DataFormatError(f"the graph store has no annotated frame in split {split!r}")
     report = evaluate(truth, predictions, entities=entities)
-    return StoredEvaluation(run, split or "all", report, pair_table(truth, predictions, entities))
+    return StoredEvaluation(
+        run,
+        split or "all",
+        report,
+        pair_table(truth, predictions, entities),
+        change_table(truth, predictions),
+        change_table(truth, truth, "ground truth"),
+    )
 
 
 def check_frames(store: GraphStore, predictions: dict[FrameKey, list[Triplet]]) -> None:

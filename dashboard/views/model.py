@@ -15,6 +15,7 @@ from orgraph.core.vocabulary import SPLITS
 from orgraph.dashboard import data, model_charts, model_compare, model_data, runs
 from orgraph.dashboard.context import run_page, runs_dir, with_store
 from orgraph.dashboard.model_eval import show_evaluation
+from orgraph.dashboard.model_flicker import TRUTH
 
 NO_RUN = (
     "No trained run yet in `{root}`. Train one with `orgraph export data/export` then "
@@ -50,6 +51,10 @@ def show_training(run: Path) -> None:
         model_charts.curves(df, f1, "Validation macro F1", "macro F1"), key="f1_curve"
     )
     right.plotly_chart(model_charts.curves(df, loss, "Training loss", "loss"), key="loss_curve")
+    st.caption(
+        "Per-epoch scores are measured on the validation split while training and are not "
+        "kept per frame; the evaluation below opens the frames behind every test score."
+    )
     text = runs.card(run)
     if text:
         with st.expander("Model card"):
@@ -59,8 +64,8 @@ def show_training(run: Path) -> None:
 def drillable(run: Path) -> tuple[dict, dict]:
     """(pairs, stored run) of the run's models whose predictions are stored in the graph.
 
-    The GNN is stored as the run's name, the baselines (if written back) as NAME:mlp and
-    NAME:prior.
+    The GNN is stored as the run's name, the baselines (written back with it) as NAME:mlp
+    and NAME:prior.
     """
     names = set(model_data.stored_runs())
     stored = {
@@ -72,16 +77,23 @@ def drillable(run: Path) -> tuple[dict, dict]:
     return pairs, stored
 
 
+def flicker_tables(stored: dict[str, str], split: str) -> dict:
+    """Model -> the frame pairs behind its consistency, for the stored models and the truth."""
+    changes = {m: model_data.stored_changes(name, split) for m, name in stored.items()}
+    return {TRUTH: model_data.truth_changes(split), **changes}
+
+
 def show_run_evaluation(run: Path) -> None:
     """The saved evaluation, or one computed on request that can be saved into the run."""
     saved = runs.evaluations(run)
     for name, reason in runs.unreadable_evaluations(run).items():
         st.warning(f"`{run / name}` is not a saved evaluation: {reason}")
     pairs, stored = drillable(run)
+    changes = flicker_tables(stored, "test")
     if saved:
         name = st.selectbox("Evaluation file", list(saved), key="md_eval")
         st.success(f"Saved evaluation: `{run / name}`")
-        show_evaluation(saved[name], f"`{run / name}`", "md_saved", pairs, stored)
+        show_evaluation(saved[name], f"`{run / name}`", "md_saved", pairs, stored, changes)
         return
     st.info(
         f"No evaluation is saved in this run. `orgraph evaluate {run} --json > "
@@ -99,7 +111,9 @@ def show_run_evaluation(run: Path) -> None:
             path = runs.save_evaluation(run, reports)
             st.success(f"Saved evaluation: `{path}`")
             st.rerun()
-        show_evaluation(reports, "an evaluation run in the dashboard", "md_now", pairs, stored)
+        show_evaluation(
+            reports, "an evaluation run in the dashboard", "md_now", pairs, stored, changes
+        )
 
 
 def training_view() -> None:
@@ -140,9 +154,9 @@ def graph_runs_view() -> None:
     scored = {run: model_data.stored_evaluation(run, split) for run in chosen}
     reports = {run: r for run, (r, _) in scored.items()}
     pairs = {run: p for run, (_, p) in scored.items()}
-    show_evaluation(
-        reports, f"the graph store (split {split})", "md_graph", pairs, {r: r for r in chosen}
-    )
+    stored = {r: r for r in chosen}
+    source = f"the graph store (split {split})"
+    show_evaluation(reports, source, "md_graph", pairs, stored, flicker_tables(stored, split))
 
 
 def render() -> None:

@@ -10,8 +10,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
-from orgraph.gnn.evaluation.frames import FrameKey, TakeKey, first_per_pair, take_name
+from orgraph.gnn.evaluation.frames import FrameKey, TakeKey, Triplet, first_per_pair, take_name
+
+
+@dataclass(frozen=True)
+class Change:
+    """One pair of consecutive annotated frames of a take: its Jaccard and what changed."""
+
+    take: str
+    frame: int
+    next_frame: int
+    jaccard: float
+    appeared: tuple[Triplet, ...]
+    disappeared: tuple[Triplet, ...]
 
 
 def jaccard(a: set, b: set) -> float:
@@ -24,25 +37,47 @@ def _as_set(triplets: Iterable[Sequence[str]] | None) -> frozenset[tuple[str, ..
     return frozenset(first_per_pair([(s, r, o) for s, r, o in triplets or ()]))
 
 
+def frame_changes(
+    frames: Iterable[FrameKey], graphs: Mapping[FrameKey, Sequence[Sequence[str]]]
+) -> list[Change]:
+    """Every pair of consecutive frames, take by take in frame order: the consistency's data.
+
+    `frames` fixes which frames follow each other (the truth's annotated frames); a frame
+    missing from `graphs` counts as an empty scene graph.
+    """
+    by_take: dict[TakeKey, list[int]] = defaultdict(list)
+    for key in frames:
+        by_take[key[:3]].append(key[3])
+    out: list[Change] = []
+    for take in sorted(by_take):
+        idx = sorted(by_take[take])
+        sets = [_as_set(graphs.get((*take, f))) for f in idx]
+        for i in range(len(idx) - 1):
+            a, b = sets[i], sets[i + 1]
+            out.append(
+                Change(
+                    take_name(take),
+                    idx[i],
+                    idx[i + 1],
+                    jaccard(a, b),
+                    tuple(sorted(b - a)),
+                    tuple(sorted(a - b)),
+                )
+            )
+    return out
+
+
 def consistency_per_take(
     frames: Iterable[FrameKey], graphs: Mapping[FrameKey, Sequence[Sequence[str]]]
 ) -> dict[str, tuple[float, int]]:
     """Take name -> (mean Jaccard of consecutive frames, frame pairs), over the given frames.
 
-    `frames` fixes which frames follow each other (the truth's annotated frames); a frame
-    missing from `graphs` counts as an empty scene graph. Takes with one frame are left out.
+    The mean of `frame_changes` per take; takes with one frame are left out.
     """
-    by_take: dict[TakeKey, list[int]] = defaultdict(list)
-    for key in frames:
-        by_take[key[:3]].append(key[3])
-    out: dict[str, tuple[float, int]] = {}
-    for take in sorted(by_take):
-        idx = sorted(by_take[take])
-        sets = [_as_set(graphs.get((*take, f))) for f in idx]
-        scores = [jaccard(a, b) for a, b in zip(sets, sets[1:], strict=False)]
-        if scores:
-            out[take_name(take)] = (sum(scores) / len(scores), len(scores))
-    return out
+    scores: dict[str, list[float]] = defaultdict(list)
+    for change in frame_changes(frames, graphs):
+        scores[change.take].append(change.jaccard)
+    return {take: (sum(v) / len(v), len(v)) for take, v in scores.items()}
 
 
 def summarise(per_take: Mapping[str, tuple[float, int]]) -> dict[str, float | None | dict]:

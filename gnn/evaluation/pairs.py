@@ -69,12 +69,14 @@ def frames_behind(
     predicted: str | None = None,
     take: str | None = None,
     relation: str | None = None,
+    surgery_type: str | None = None,
 ) -> pd.DataFrame:
     """The pairs behind a score, longest streaks first (then take, pair and frame).
 
     With both `truth` and `predicted`, exactly that confusion cell (correct ones included
     when they are equal); otherwise only mistakes (truth != predicted), narrowed by each
-    label given. `relation` keeps the mistakes on either side of one label (its F1's errors).
+    label given. `relation` keeps the mistakes on either side of one label (its F1's errors);
+    `surgery_type` keeps the takes of one surgery type (its row of the scope table).
     """
     for name, value in (("truth", truth), ("predicted", predicted), ("relation", relation)):
         if value is not None and value not in LABELS:
@@ -88,6 +90,8 @@ def frames_behind(
         mask &= pairs["truth"] != pairs["predicted"]
     if take is not None:
         mask &= pairs["take"] == take
+    if surgery_type is not None:
+        mask &= pairs["take"].str.startswith(f"{surgery_type}/")
     if relation is not None:
         mask &= (pairs["truth"] == relation) | (pairs["predicted"] == relation)
     found = _with_streaks(pairs[mask])

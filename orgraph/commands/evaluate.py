@@ -48,13 +48,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--write-back",
         action="store_true",
-        help="store GNN predictions as Prediction intervals (Run key = RUN_DIR name)",
+        help="store the predictions as Prediction intervals: the GNN's as run RUN_DIR's name, "
+        "the MLP's and frequency prior's as NAME:mlp and NAME:prior (what the Model page "
+        "drills into and compares against)",
     )
     p.add_argument(
         "--write-back-baselines",
-        action="store_true",
-        help="with --write-back, also store the MLP and frequency-prior predictions as runs "
-        "NAME:mlp and NAME:prior, to compare against on the Model page",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="with --write-back, also store the baselines' predictions (the default; "
+        "--no-write-back-baselines stores the GNN's only)",
     )
     add_store_args(p)
     p.set_defaults(func=run)
@@ -84,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_back(args: argparse.Namespace, settings, preds: dict) -> None:
-    """Store the GNN's predictions as run RUN_DIR's name (and the baselines', if asked)."""
+    """Store the GNN's predictions as run RUN_DIR's name, and the baselines' unless skipped."""
     from orgraph.gnn.writeback import write_predictions
 
     models = ["gnn", "mlp", "prior"] if args.write_back_baselines else ["gnn"]

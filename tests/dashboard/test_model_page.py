@@ -51,6 +51,8 @@ SIGNATURES = {  # tables that are not widgets carry no key in AppTest: found by 
     "mc_table": ("label", "difference", "support"),
     "mc_disagree": ("open A", "open B", "right"),
     "md_saved_consistency_table": ("take", "ground truth"),
+    "md_saved_flicker_frames": ("open", "next_frame", "jaccard", "appeared", "disappeared"),
+    "md_graph_flicker_frames": ("open", "next_frame", "jaccard", "appeared", "disappeared"),
 }
 
 

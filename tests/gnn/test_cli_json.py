@@ -92,7 +92,13 @@ def test_every_json_output_is_json_only(world: dict) -> None:
         ],
         "import-predictions": ["import-predictions", world["preds"], "--run", "outside", "--json"],
         "errors": ["errors", "outside", "--format", "json", "--limit", "5"],
-        "evaluate": ["evaluate", world["run"], "--json", "--write-back", "--write-back-baselines"],
+        "evaluate": [
+            "evaluate",
+            world["run"],
+            "--json",
+            "--write-back",
+            "--no-write-back-baselines",
+        ],
     }
     extra = [
         ["evaluate", "--predictions", world["preds"], "--json"],
@@ -111,6 +117,9 @@ def test_every_json_output_is_json_only(world: dict) -> None:
             pytest.fail(
                 f"`orgraph {' '.join(argv)}` stdout is not JSON ({exc}): {done.stdout[:300]!r}"
             )
+    name = Path(world["run"]).name
+    with open_store(Settings(db=Path(world["db"]))) as store:
+        assert f"{name}:mlp" not in stored_run_names(store)  # skipped when asked
     written = run(["evaluate", world["run"], "--json", "--write-back"], env)
     assert "wrote" in written.stderr and "prediction intervals" in written.stderr
     # the README's `orgraph evaluate RUN --write-back --json > RUN/evaluation.json`
@@ -118,7 +127,6 @@ def test_every_json_output_is_json_only(world: dict) -> None:
     saved = evaluations(Path(world["run"]))
     assert set(saved["evaluation.json"]) == {"gnn", "mlp", "prior"}
     assert unreadable_evaluations(Path(world["run"])) == {}
-    name = Path(world["run"]).name
     with open_store(Settings(db=Path(world["db"]))) as store:
         names = stored_run_names(store)
     assert {name, f"{name}:mlp", f"{name}:prior", "outside"} <= set(names)

@@ -109,7 +109,9 @@ def test_pair_table_is_the_confusion_matrix(db_copy: Settings, outside_file) -> 
     assert np.array_equal(counts.to_numpy(), expected)
 
 
-def pandas_errors(pairs: pd.DataFrame, truth=None, predicted=None, take=None) -> pd.DataFrame:
+def pandas_errors(
+    pairs: pd.DataFrame, truth=None, predicted=None, take=None, surgery_type=None
+) -> pd.DataFrame:
     """The errors command's rows computed independently from the pair table."""
     df = pairs.copy()
     if truth is not None:
@@ -120,6 +122,8 @@ def pandas_errors(pairs: pd.DataFrame, truth=None, predicted=None, take=None) ->
         df = df[df["truth"] != df["predicted"]]
     if take is not None:
         df = df[df["take"] == take]
+    if surgery_type is not None:
+        df = df[[t.split("/")[0] == surgery_type for t in df["take"]]]
     keys = ["take", "subject", "object", "truth", "predicted"]
     runs = []
     for _, g in df.groupby(keys):
@@ -145,6 +149,7 @@ def test_errors_command_equals_pandas_from_pair_table(db_copy: Settings, outside
         {"predicted": top[1]},
         {"truth": top[0], "predicted": top[1]},
         {"take": take},
+        {"surgery-type": take.split("/")[0]},
         {"truth": "holding", "predicted": "holding"},
     ]
     for case in cases:
@@ -154,13 +159,57 @@ def test_errors_command_equals_pandas_from_pair_table(db_copy: Settings, outside
         code, out, err = cli(*argv)
         assert code == 0, err
         got = pd.read_csv(io.StringIO(out))
-        want = pandas_errors(pairs, **case).reset_index(drop=True)
+        want = pandas_errors(
+            pairs, **{k.replace("-", "_"): v for k, v in case.items()}
+        ).reset_index(drop=True)
         assert len(want) > 0, case
         pd.testing.assert_frame_equal(got, want.astype(got.dtypes.to_dict()), check_dtype=False)
     code, out, _ = cli(
         "errors", "outside", "--db", str(db_copy.db), "--format", "json", "--limit", "3"
     )
     assert code == 0 and len(json.loads(out)) == 3
+
+
+def test_flicker_lists_the_frame_pairs_behind_the_consistency(
+    db_copy: Settings, outside_file
+) -> None:
+    with open_store(db_copy, read_only=False) as store:
+        import_predictions(store, outside_file, "outside")
+    with open_store(db_copy) as store:
+        scored = evaluate_stored(store, "outside", "test")
+    for changes, side in (
+        (scored.changes, "temporal_consistency"),
+        (scored.truth_changes, "truth_temporal_consistency"),
+    ):
+        means = changes.groupby("take")["jaccard"].mean().to_dict()
+        shown = scored.report.to_dict()[side]
+        assert means == pytest.approx(shown["per_take"]) and len(means) >= 2
+        assert changes["jaccard"].mean() == pytest.approx(shown["overall"])
+    assert (scored.changes["jaccard"] < 1).any()  # the noisy run flickers
+    take = sorted(scored.changes["take"].unique())[0]
+    db = str(db_copy.db)
+    code, out, err = cli(
+        "errors", "outside", "--flicker", "--take", take, "--db", db, "--format", "json"
+    )
+    assert code == 0, err
+    got = pd.DataFrame(json.loads(out))
+    want = scored.changes[scored.changes["take"] == take].sort_values(["jaccard", "frame"])
+    assert got["frame"].tolist() == want["frame"].tolist()
+    assert got["jaccard"].tolist() == pytest.approx(want["jaccard"].tolist())
+    assert got["jaccard"].mean() == pytest.approx(scored.report.consistency["per_take"][take])
+    assert list(got.columns) == [
+        "take",
+        "frame",
+        "next_frame",
+        "jaccard",
+        "appeared",
+        "disappeared",
+    ]
+    code, out, err = cli("errors", "outside", "--flicker", "--db", db, "--format", "csv")
+    assert code == 0, err
+    assert len(pd.read_csv(io.StringIO(out))) == len(scored.changes)
+    code, out, err = cli("errors", "outside", "--flicker", "--truth", "holding", "--db", db)
+    assert code == 1 and out == "" and "--flicker" in err and err.count("\n") == 1
 
 
 def test_errors_and_evaluate_name_a_missing_run_in_one_line(db_copy: Settings) -> None:
