@@ -104,8 +104,10 @@ def performance_view(surgery: str | None) -> None:
             "activity_durations", surgery_type=surgery, role=role, flicker=flicker
         ),
         "phase_durations": data.catalog("phase_durations", surgery_type=surgery),
-        "waiting_times": data.catalog("waiting_times", surgery_type=surgery, flicker=flicker),
-        "idle_time": data.catalog("idle_time", surgery_type=surgery),
+        "waiting_times": data.catalog(
+            "waiting_times", surgery_type=surgery, role=role, flicker=flicker
+        ),
+        "idle_time": data.catalog("idle_time", surgery_type=surgery, role=role),
     }
     dfg = data.catalog("directly_follows", surgery_type=surgery, role=role, flicker=flicker)
     st.subheader(f"Directly-follows graph of {role} with median gaps")

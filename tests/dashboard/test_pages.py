@@ -335,3 +335,17 @@ def test_two_run_status_on_hand_made_triplets() -> None:
     assert got == {x: (True, True, False), y: (True, False, True), z: (False, True, False)}
     assert agreement_line(status, "A", "a") == "**A**: 1 correct, 1 missed, 1 extra"
     assert agreement_line(status, "B", "b") == "**B**: 1 correct, 1 missed, 0 extra"
+
+
+def test_performance_tables_follow_the_role_picker(at: AppTest, loaded: Loaded) -> None:
+    """Durations, waiting and idle times are of the role chosen, as the view's DFG is."""
+    page(at, "workflow")
+    at.radio(key="wf_view").set_value("Performance").run()
+    at.selectbox(key="pf_role").set_value("assistant").run()
+    assert not at.exception
+    tables = [d.value for d in at.dataframe if "role" in d.value.columns]
+    assert len(tables) == 2  # waiting times and idle time
+    for shown in tables:
+        assert set(shown["role"]) == {"assistant"}, shown
+    idle = next(t for t in tables if "idle_frames" in t.columns)
+    assert len(idle) == len(_catalog(loaded, "idle_time", role="assistant"))
