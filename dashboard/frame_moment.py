@@ -1,10 +1,11 @@
-"""The frame viewer's moment: the frame's header, cameras, the player and the scene graph.
+"""The frame viewer's moment: header, cameras, the player, the scene graph and the panels.
 
 It is a Streamlit fragment: a report of the player (a step, playback) reruns only this
-part, so a step redraws the scene graph and not the waveform, the 3-D cloud and the
-controls above. Once stepping settles (the player says so a second after the last step,
-or on a pause, a strip click or a typed frame), a full rerun brings the panels below to
-the frame shown.
+part, so a step redraws the scene graph and not the controls above. The waveform, the
+3-D cloud and the Rerun recording are drawn once stepping settles (the player says so a
+second after the last step, or on a pause, a strip click or a typed frame); in between a
+line says they follow. No run here asks for a whole-page rerun: one that a player report
+interrupted made the browser start a new player (its frames lost) under load.
 """
 
 from __future__ import annotations
@@ -32,8 +33,6 @@ JUMP = "_fv_jump"
 SEQ = "_fv_seq"
 FULL_RUN = "_fv_full_run"
 """True while the whole page runs (the moment is then drawn inline, not on its own)."""
-SHOWN = "_fv_shown"
-"""(media file, frame) the panels below the moment should show; None without media."""
 PANELS_AT = "_fv_panels_at"
 """(take, frame) the panels were last drawn at."""
 SETTLED = frozenset({"settled", "strip", "box", "play", "end"})
@@ -41,11 +40,12 @@ SETTLED = frozenset({"settled", "strip", "box", "play", "end"})
 
 
 class Look(NamedTuple):
-    """How the images are drawn, and whether the sound plays along."""
+    """How the images are drawn, whether the sound plays along, and the 3-D view."""
 
     overlays: bool
     offset: bool
     sound: bool
+    cloud: bool
 
 
 def current_frame(take: str, frames: int) -> tuple[int, bool, float]:
@@ -190,20 +190,38 @@ def _draw_player(
     st.markdown("Gaze: " + frame_panels.gaze_depth_text(path, take, frame, look.offset))
 
 
-def panels_behind(take: str, still: int, playing: bool) -> bool:
-    """Whether this fragment run should bring the panels below to the frame shown."""
+def panels_now(take: str, still: int, playing: bool) -> bool:
+    """Whether this run draws the audio and 3-D panels: a whole-page run; not while playing;
+    the frame they show already, or the player has settled (a second after the last step,
+    a pause, a strip click, a typed frame)."""
     report = last_report()
-    if st.session_state.get(FULL_RUN) or playing or report is None:
+    if st.session_state.get(FULL_RUN) or report is None:
+        return True
+    if playing:  # redrawing them with every answer would hold up the played frames
         return False
-    return report.reason in SETTLED and st.session_state.get(PANELS_AT) != (take, still)
+    return st.session_state.get(PANELS_AT) == (take, still) or report.reason in SETTLED
+
+
+def show_modalities(path: Path, take: str, frame: int, frames: int, run: str | None, look: Look):
+    """Audio and point cloud (as their toggles say), and the Rerun recording."""
+    audio, cloud = st.columns(2)
+    with audio:
+        if look.sound:
+            frame_panels.show_audio(path, take, frame, frames)
+    with cloud:
+        if look.cloud:
+            frame_panels.show_cloud(path, take, frame)
+    with st.expander("Open in Rerun"):
+        frame_panels.show_rerun(path, take, frame, frames, run)
 
 
 @st.fragment
 def moment(take: str, frames: int, look: Look, run: str | None, run2: str | None) -> None:
-    """The frame's header, cameras, the player beside the scene graph (a fragment)."""
-    st.session_state[SHOWN] = None
+    """The frame's header, cameras, the player beside the scene graph, and the panels below
+    once stepping settles (a fragment: a report of the player reruns only this)."""
     with friendly_errors("Frame viewer"):
         frame, playing, speed = current_frame(take, frames)
+        still = panel_frame(take, frame, playing)
         frame_to_url(FRAME, frame)
         st.session_state[LAST_OPENED] = (take, frame, st.session_state.get("fv_run"))
         pointer = data.frame_pointer(take, frame)
@@ -216,7 +234,6 @@ def moment(take: str, frames: int, look: Look, run: str | None, run2: str | None
         )
         path = media_path(str(pointer["file"]))
         cameras = choose_cameras(path, take) if path is not None else []
-        still = panel_frame(take, frame, playing)
         images, graph = st.columns([11, 9])
         with images:
             if path is not None:
@@ -224,11 +241,18 @@ def moment(take: str, frames: int, look: Look, run: str | None, run2: str | None
         with graph:
             if still != frame:
                 st.caption(
-                    f"Playing: the scene graph, waveform and point cloud show frame {still}; "
-                    "the line under the images and the sound follow playback. Pause to "
-                    "update them."
+                    f"Playing: the scene graph shows frame {still}; the line under the images "
+                    "and the sound follow playback. Pause to update it and to see the "
+                    "waveform and point cloud."
                 )
             show_scene_graph(take, still, run, run2)
-        st.session_state[SHOWN] = None if path is None else (path, still)
-        if path is not None and panels_behind(take, still, playing):
-            st.rerun(scope="app")
+        if path is None:
+            return
+        if panels_now(take, still, playing):
+            st.session_state[PANELS_AT] = (take, still)
+            show_modalities(path, take, still, frames, run, look)
+        else:
+            st.caption(
+                "The waveform, point cloud and Rerun recording of the frame shown follow "
+                "once you stop stepping or pause."
+            )

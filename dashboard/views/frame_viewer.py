@@ -9,13 +9,11 @@ recording. Take, frame, run and toggles live in the URL.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
-from orgraph.dashboard import data, frame_panels, url_state
+from orgraph.dashboard import data, url_state
 from orgraph.dashboard.context import run_page
-from orgraph.dashboard.frame_moment import FULL_RUN, LAST_OPENED, PANELS_AT, SHOWN, Look, moment
+from orgraph.dashboard.frame_moment import FULL_RUN, LAST_OPENED, Look, moment
 from orgraph.dashboard.selection import pick_take
 
 NO_RUN = "(ground truth only)"
@@ -83,22 +81,6 @@ def choose_second_run(take: str, run: str | None, usable: list[str]) -> str | No
     return str(choice)
 
 
-def show_modalities(
-    path: Path, take: str, frame: int, frames: int, run: str | None, shown: tuple[bool, bool]
-) -> None:
-    """Audio and point cloud (as their toggles say), and the Rerun recording."""
-    st.session_state[PANELS_AT] = (take, frame)
-    audio, cloud = st.columns(2)
-    with audio:
-        if shown[0]:
-            frame_panels.show_audio(path, take, frame, frames)
-    with cloud:
-        if shown[1]:
-            frame_panels.show_cloud(path, take, frame)
-    with st.expander("Open in Rerun"):
-        frame_panels.show_rerun(path, take, frame, frames, run)
-
-
 def toggles() -> tuple[bool, bool, bool, bool]:
     """Gaze and hands, the calibration offset, sound and point cloud, each kept in the URL."""
     cols = st.columns(4, vertical_alignment="bottom")
@@ -137,12 +119,9 @@ def render() -> None:
         run2 = choose_second_run(take, run, usable)
     st.session_state[FULL_RUN] = True
     try:
-        moment(take, frames, Look(overlays, offset, sound), run, run2)
+        moment(take, frames, Look(overlays, offset, sound, cloud), run, run2)
     finally:
         st.session_state[FULL_RUN] = False
-    shown = st.session_state.get(SHOWN)
-    if shown is not None:
-        show_modalities(shown[0], take, shown[1], frames, run, (sound, cloud))
 
 
 run_page("Frame viewer", render)

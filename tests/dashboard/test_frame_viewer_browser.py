@@ -177,6 +177,7 @@ def step_one_page(chromium: Path, url: str, i: int, out: dict) -> None:
             page.on("pageerror", lambda e: got["errors"].append(str(e)))
             page.goto(f"{url}/frame?take=MISS/1/2&frame={3 + 5 * i}")
             player = player_frame(page, 180)
+            player.evaluate("() => { window.orgraphMark = 1; }")  # gone if the player remounts
             deadline = time.monotonic() + STEP_SECONDS
             way = "next"
             while time.monotonic() < deadline:
@@ -185,8 +186,10 @@ def step_one_page(chromium: Path, url: str, i: int, out: dict) -> None:
                     got["steps"] += 1
                 else:  # the step never showed, or the page moved the player elsewhere
                     got["lost"] += 1
-                page.wait_for_timeout(100)
+                # now and then stop long enough for the panels to follow (a full rerun)
+                page.wait_for_timeout(1300 if got["steps"] % 4 == 3 else 100)
             page.wait_for_timeout(2000)
+            got["same_player"] = player.evaluate("() => window.orgraphMark === 1")
             got["broken"] = page.get_by_text("Image source error").count()
             got["exceptions"] = page.locator('[data-testid="stException"]').count()
             got["wrong"] = page.get_by_text("Something went wrong").count()
@@ -219,4 +222,5 @@ def test_six_pages_step_at_once(chromium: Path, served: tuple[str, int]) -> None
         assert got["steps"] >= 2 and got["lost"] == 0, (i, got)  # count: the machine's load
         assert got["broken"] == 0 and got["exceptions"] == 0 and got["wrong"] == 0, (i, got)
         assert got["shown"] > 0 and not got["errors"], (i, got)
+        assert got["same_player"], (i, got)  # the page never started a new player
     assert peak < start + 600, f"server RSS grew from {start:.0f} MB to {peak:.0f} MB"
