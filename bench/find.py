@@ -33,7 +33,7 @@ from orgraph.core.settings import load_settings  # noqa: E402
 from orgraph.core.store import GraphStore, open_store  # noqa: E402
 from orgraph.queries.patterns import find, parse  # noqa: E402
 from tests.queries import pattern_reference as ref  # noqa: E402
-from tests.queries.conftest import load_units  # noqa: E402
+from tests.support.queries import load_units  # noqa: E402
 
 PATTERNS: dict[str, str] = {
     "triplet": "head_surgeon holding scalpel",

@@ -37,8 +37,8 @@ from orgraph.queries.catalog import CATALOG, run_query  # noqa: E402
 from tests.queries import compare, compare_process  # noqa: E402
 from tests.queries import compare_sequences as seq  # noqa: E402
 from tests.queries import compare_views as views  # noqa: E402
-from tests.queries.conftest import load_units, synth_units  # noqa: E402
 from tests.queries.reference import LoadUnit, Reference, read_reference  # noqa: E402
+from tests.support.queries import load_units, synth_units  # noqa: E402
 
 TARGET_S = {"take": 0.2, "dataset": 2.0}
 
