@@ -18,9 +18,7 @@ in PANDAS show "-"; catalog B adds its own there.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,15 +28,13 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from orgraph.core.errors import OrgraphError  # noqa: E402
-from orgraph.core.settings import load_settings  # noqa: E402
-from orgraph.core.store import GraphStore, open_store  # noqa: E402
+from bench.store_setup import add_dataset_args, dataset_stores, ensure_dataset, timings  # noqa: E402
+from orgraph.core.store import GraphStore  # noqa: E402
 from orgraph.queries.catalog import CATALOG, run_query  # noqa: E402
 from tests.queries import compare, compare_process  # noqa: E402
 from tests.queries import compare_sequences as seq  # noqa: E402
 from tests.queries import compare_views as views  # noqa: E402
-from tests.queries.reference import LoadUnit, Reference, read_reference  # noqa: E402
-from tests.support.queries import load_units, synth_units  # noqa: E402
+from tests.queries.reference import Reference, read_reference  # noqa: E402
 
 TARGET_S = {"take": 0.2, "dataset": 2.0}
 
@@ -183,17 +179,6 @@ def sample_params(name: str, ref: Reference) -> dict[str, Any]:
     return query.bind(out)
 
 
-def timings(fn: Callable[[], object], repeat: int) -> np.ndarray:
-    """Seconds per call over `repeat` calls, after one warm-up call."""
-    fn()
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - start)
-    return np.array(out)
-
-
 def equal(a: pd.DataFrame, b: pd.DataFrame, sort_by: list[str] | None) -> str:
     try:
         compare.assert_same(a, b, sort_by)
@@ -235,68 +220,19 @@ def bench_store(
     return rows
 
 
-def ensure_dataset(work: Path, scale: str, seed: int) -> list[LoadUnit]:
-    """The generated dataset in work/, made once per scale and seed."""
-    out = work / f"{scale}-{seed}"
-    merged = out / "egoexor.h5"
-    if merged.exists():
-        return [((merged,), None)]
-    print(f"generating {scale} dataset into {out}", file=sys.stderr)
-    return synth_units(out, scale, seed)
-
-
-def loaded_neo4j(units: list[LoadUnit]) -> GraphStore | None:
-    """Neo4j holding exactly the dataset, or None when no server answers."""
-    settings = load_settings(backend="neo4j")
-    try:
-        writer = open_store(settings, read_only=False)
-    except OrgraphError as exc:
-        print(f"Neo4j skipped: {exc}", file=sys.stderr)
-        return None
-    with writer:
-        load_units(writer, units)
-        keep = set(read_reference_keys(units))
-        for key in set(writer.take_fingerprints()) - keep:
-            writer.delete_take(key)
-    return open_store(settings)
-
-
-def read_reference_keys(units: list[LoadUnit]) -> list[str]:
-    from orgraph.loader.reader import EgoExOR
-
-    keys = []
-    for paths, splits in units:
-        with EgoExOR(list(paths), splits=splits) as reader:
-            keys += [t.key for t in reader.takes]
-    return keys
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--scale", default="egoexor", help="tiny, small or egoexor (default)")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--work", type=Path, default=Path("/tmp/orgraph-bench-queries"))
-    ap.add_argument("--repeat", type=int, default=20)
+    add_dataset_args(ap, "/tmp/orgraph-bench-queries")
     ap.add_argument("--query", action="append", help="only these queries (repeatable)")
-    ap.add_argument("--no-neo4j", action="store_true", help="embedded only")
     args = ap.parse_args(argv)
-    logging.getLogger("neo4j").setLevel(logging.ERROR)  # schema notices, not results
     names = args.query or sorted(CATALOG)
     units = ensure_dataset(args.work, args.scale, args.seed)
     print("reading the pandas reference", file=sys.stderr)
     ref = read_reference(units)
     _ = ref.intervals, ref.entities  # precomputed, as the graph holds them
-    db = args.work / f"{args.scale}-{args.seed}" / "db"
-    with open_store(load_settings(backend="embedded", db=db), read_only=False) as writer:
-        load_units(writer, units)
     rows = []
-    with open_store(load_settings(backend="embedded", db=db)) as store:
+    for store in dataset_stores(args, units):
         rows += bench_store(store, ref, names, args.repeat)
-    if not args.no_neo4j:
-        neo = loaded_neo4j(units)
-        if neo is not None:
-            with neo:
-                rows += bench_store(neo, ref, names, args.repeat)
     frames = int(ref.takes["frames"].sum())
     print(
         f"\nscale {args.scale} (seed {args.seed}): {len(ref.takes)} takes, {frames} frames, "
