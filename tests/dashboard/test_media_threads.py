@@ -4,8 +4,6 @@ loader's one process-wide lock, so every thread gets what one thread alone reads
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,7 @@ from orgraph.dashboard import thumbnails
 from orgraph.dashboard.frame_images import MosaicSpec, render
 from orgraph.dashboard.media_view import reader_for
 from orgraph.loader import h5_util
-from orgraph.loader.synth import generate
+from tests.support import threads
 
 THREADS = 12
 ROUNDS = 4
@@ -22,9 +20,7 @@ ROUNDS = 4
 
 @pytest.fixture(scope="module")
 def media_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A tiny merged file with rgb, gaze and hands."""
-    out = tmp_path_factory.mktemp("media_threads")
-    return generate(out, scale="tiny", seed=7, merged=True, rgb=(24, 32), progress=False).files[0]
+    return threads.media_file(tmp_path_factory.mktemp("media_threads"), seed=7)
 
 
 def _specs(path: Path) -> list[MosaicSpec]:
@@ -57,35 +53,15 @@ def test_the_dashboard_adds_no_lock_of_its_own(media_file: Path) -> None:
 
 
 def test_many_threads_read_through_the_dashboard(media_file: Path) -> None:
-    expected = {i: _reads(media_file, i) for i in range(THREADS)}
-    start = threading.Barrier(THREADS)
-
-    def work(i: int) -> list:
-        start.wait()  # all threads read at the same moment
-        return [_reads(media_file, i) for _ in range(ROUNDS)]
-
-    with ThreadPoolExecutor(THREADS) as pool:
-        results = list(pool.map(work, range(THREADS)))
-    for i, rounds in enumerate(results):
-        assert all(r == expected[i] for r in rounds), f"thread {i} read something else"
+    threads.assert_threads_agree(THREADS, ROUNDS, lambda i: _reads(media_file, i))
 
 
 def test_a_dashboard_read_waits_while_another_thread_holds_hdf5(media_file: Path) -> None:
     """The serialisation is real on this path too: with the lock held elsewhere, a
     thumbnail read does not start, and ends once it is released."""
     take = reader_for(media_file).reader.takes[0]
-    got: list = []
-    done = threading.Event()
-
-    def read() -> None:
-        got.append(thumbnails.thumbnail(str(media_file), None, take.key, 1, ()))
-        done.set()
-
-    with h5_util.HDF5_LOCK:
-        thread = threading.Thread(target=read)
-        thread.start()
-        assert not done.wait(0.5)
-    assert done.wait(30)
-    thread.join()
-    source, image = got[0]
+    read = threads.read_held_back(
+        lambda: thumbnails.thumbnail(str(media_file), None, take.key, 1, ())
+    )
+    source, image = read
     assert source in take.sources and image.shape[-1] == 3
