@@ -28,7 +28,7 @@ from orgraph.core.errors import OrgraphError  # noqa: E402
 from orgraph.core.settings import Settings, load_settings  # noqa: E402
 from orgraph.core.store import GraphStore, open_store  # noqa: E402
 from orgraph.core.store.deadline import QueryStopped  # noqa: E402
-from tests.queries.conftest import load_units, synth_units  # noqa: E402
+from tests.support.queries import load_units, synth_units  # noqa: E402
 
 FAMILIES: dict[str, Callable[[int], str]] = {
     "paren": lambda n: "RETURN " + "(" * n + "1" + ")" * n + " AS x",

@@ -17,7 +17,6 @@ moments. Targets: p95 <= 300 ms embedded, <= 500 ms Neo4j, >= 20x faster than th
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 import time
 from pathlib import Path
@@ -28,12 +27,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.queries import ensure_dataset, loaded_neo4j, timings  # noqa: E402
-from orgraph.core.settings import load_settings  # noqa: E402
-from orgraph.core.store import GraphStore, open_store  # noqa: E402
+from bench.store_setup import add_dataset_args, dataset_stores, ensure_dataset, timings  # noqa: E402
+from orgraph.core.store import GraphStore  # noqa: E402
 from orgraph.queries.patterns import find, parse  # noqa: E402
 from tests.queries import pattern_reference as ref  # noqa: E402
-from tests.queries.conftest import load_units  # noqa: E402
 
 PATTERNS: dict[str, str] = {
     "triplet": "head_surgeon holding scalpel",
@@ -99,31 +96,18 @@ def bench_store(store: GraphStore, scans: dict, read_s: float, repeat: int) -> l
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--scale", default="egoexor", help="tiny, small or egoexor (default)")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--work", type=Path, default=Path("/tmp/orgraph-bench-find"))
-    ap.add_argument("--repeat", type=int, default=20)
+    add_dataset_args(ap, "/tmp/orgraph-bench-find")
     ap.add_argument("--scan-repeat", type=int, default=3)
-    ap.add_argument("--no-neo4j", action="store_true", help="embedded only")
     args = ap.parse_args(argv)
-    logging.getLogger("neo4j").setLevel(logging.ERROR)
     units = ensure_dataset(args.work, args.scale, args.seed)
     print("frame scan: reading every annotation from HDF5", file=sys.stderr)
     start = time.perf_counter()
     frames = ref.read_frames(units)
     read_s = time.perf_counter() - start
     scans = scan_timings(frames, args.scan_repeat)
-    db = args.work / f"{args.scale}-{args.seed}" / "db"
-    with open_store(load_settings(backend="embedded", db=db), read_only=False) as writer:
-        load_units(writer, units)
     rows = []
-    with open_store(load_settings(backend="embedded", db=db)) as store:
+    for store in dataset_stores(args, units):
         rows += bench_store(store, scans, read_s, args.repeat)
-    if not args.no_neo4j:
-        neo = loaded_neo4j(units)
-        if neo is not None:
-            with neo:
-                rows += bench_store(neo, scans, read_s, args.repeat)
     n_frames = sum(t.annotated[-1] + 1 if t.annotated else 0 for t in frames.values())
     print(
         f"\nscale {args.scale} (seed {args.seed}): {len(frames)} takes, ~{n_frames} frames; "

@@ -5,11 +5,18 @@ prints, retried until it answers) and a rerun of the same load; after every reru
 store's stats must equal `orgraph inspect` of the files. Prints, per backend, how many
 readers were refused (and with what line), how long the store took to read again after
 each kill, and how long the reruns took. Two kills in three start from an empty store,
-the third from a full one with --force (the replacing write path). The kill machinery
-is tests/support/load_kill.py.
+the third from a full one with --force (the replacing write path).
+
+Kill moments are drawn uniformly within the time one unkilled load of the same kind
+took, measured first (after a warm-up load). A draw that finds the load already
+finished is counted as "too late" (not a kill) and drawn again, within the time that
+load took, until `--kills` kills landed in a running load.
+The work directory is removed and the Neo4j graph emptied at the end; disk use before
+and after is printed. The kill machinery is tests/support/load_kill.py.
 
 Run:  .venv/bin/python bench/kill_soak.py [--scale small] [--kills 20] [--seed 15]
-      [--backends embedded,neo4j]   (Neo4j: the project's local server, started if needed)
+      [--backends embedded,neo4j] [--aim-checkpoints]
+      (Neo4j: the project's local server, started if needed and then stopped)
 """
 
 from __future__ import annotations
@@ -36,7 +43,7 @@ from orgraph.loader.inspect import summarize  # noqa: E402
 from orgraph.loader.reader import EgoExOR  # noqa: E402
 from orgraph.loader.synth import generate  # noqa: E402
 from orgraph.queries.stats import graph_summary  # noqa: E402
-from tests.support.load_kill import NEW_GAP, Rig, kill_at, moments, reap_session  # noqa: E402
+from tests.support.load_kill import NEW_GAP, Moment, Rig, kill_at, reap_session  # noqa: E402
 from tests.support.stores import wipe  # noqa: E402
 
 READ_LIMIT_S = 120.0
@@ -47,6 +54,9 @@ class Soak:
     """Figures of one backend's kills."""
 
     phases: Counter = field(default_factory=Counter)
+    """Phase each kill landed in -> how often (draws that came too late are not here)."""
+    too_late: int = 0
+    """Draws that found the load already finished: no kill, drawn again."""
     refused: Counter = field(default_factory=Counter)
     """First line of each refusal a reader got after a kill -> how often."""
     recovery_s: list[float] = field(default_factory=list)
@@ -93,47 +103,64 @@ def reset(settings: Settings) -> None:
         wipe(settings)
 
 
-def soak(rig: Rig, expected: dict, kills: int, seed: int, span: float) -> Soak:
-    """`kills` loads killed while running (moments that find the load finished are drawn
-    again, up to 3x), each followed by a reader and a rerun checked against inspect."""
+CHECKPOINT_FILES = (
+    "graph.lbug.wal",
+    "graph.lbug.next",
+    "graph.lbug.shadow",
+    "graph.lbug.next.shadow",
+)
+"""Files of the embedded store whose appearance --aim-checkpoints kills shortly after."""
+
+
+def draw(rng: random.Random, span: float, aim: bool) -> Moment:
+    """A kill moment uniform within `span` (one unkilled load's seconds); with `aim`,
+    every other one up to 0.25 s after a checkpoint file of the embedded store appears."""
+    if aim and rng.random() < 0.5:
+        return Moment(rng.uniform(0.0, 0.25), rng.choice(CHECKPOINT_FILES))
+    return Moment(rng.uniform(0.0, span))
+
+
+def soak(
+    rig: Rig, expected: dict, kills: int, seed: int, spans: dict[bool, float], aim: bool
+) -> Soak:
+    """`kills` loads killed while running, each followed by a reader and a rerun checked
+    against inspect. `spans` maps --force to the seconds one unkilled load took (set
+    anew from a load that a draw found finished)."""
     out = Soak()
-    events: tuple[str, ...] = ()
-    if rig.settings.backend == "embedded":  # shadow files: the kill lands in a checkpoint
-        events = (
-            "graph.lbug.wal",
-            "graph.lbug.next",
-            "graph.lbug.shadow",
-            "graph.lbug.next.shadow",
-        )
     rng = random.Random(seed)
-    plan = moments(rng, 3 * kills, span, events, 0.25)
-    for i, moment in enumerate(plan):
-        landed = sum(n for p, n in out.phases.items() if p != "finished")
-        if landed >= kills:
-            break
-        force = i % 3 == 2
+    attempt = 0
+    while len(out.recovery_s) < kills:
+        if out.too_late > 2 * kills:
+            raise SystemExit(f"{out.too_late} draws came too late: the loads got faster")
+        force = attempt % 3 == 2
         if not force:
             reset(rig.settings)
+        moment = draw(rng, spans[force], aim)
         proc = rig.start(NEW_GAP, force=force)
         try:
-            phase, at = kill_at(proc, rig, moment, limit=span * 3 + 10)
+            phase, at = kill_at(proc, rig, moment, limit=spans[force] * 3 + 10)
         finally:
             reap_session(proc)
-        out.phases[phase] += 1
-        if phase == "finished":
+        kind = "forced reload" if force else "load"
+        if phase == "finished":  # `at` is then how long this unkilled load took
+            out.too_late += 1
+            print(f"  too late: {kind} finished in {at:.2f} s, drawn again in that", flush=True)
+            spans[force] = at  # the machine got faster: the next kills fall within its load
             continue
+        attempt += 1
+        out.phases[phase] += 1
         out.pending += (Path(rig.settings.db) / "graph.lbug.shadow").exists()
         read_until_it_answers(rig.settings, out)
         out.rerun_s.append(rig.run(NEW_GAP))
         after = Soak()
         got = read_until_it_answers(rig.settings, after)
         out.intact_s += after.recovery_s
+        n = len(out.recovery_s)
         if got != expected:
-            out.mismatches.append(f"kill {i} ({phase} at {at:.2f} s): stats differ from inspect")
-        kind = "forced reload" if force else "load"
+            out.mismatches.append(f"kill {n} ({phase} at {at:.2f} s): stats differ from inspect")
         print(
-            f"  kill {landed + 1:2d}: {kind:13s} {phase:10s} at {at:5.2f} s, reader after "
-            f"{out.recovery_s[-1]:.2f} s, rerun {out.rerun_s[-1]:.1f} s",
+            f"  kill {n:2d}: {kind:13s} {phase:10s} at {at:5.2f} s of {spans[force]:.1f}, "
+            f"reader after {out.recovery_s[-1]:.2f} s, rerun {out.rerun_s[-1]:.1f} s",
             flush=True,
         )
     return out
@@ -151,14 +178,17 @@ def neo4j_rig_settings() -> tuple[Settings, dict[str, str], bool]:
     return settings, {"NEO4J_PASSWORD": password}, started
 
 
-def report(backend: str, s: Soak, kills: int) -> None:
+def report(backend: str, s: Soak) -> None:
+    """The figures of one backend's soak."""
     rec, rerun = s.recovery_s, s.rerun_s
-    landed = sum(n for p, n in s.phases.items() if p != "finished")
-    print(f"{backend}: {landed} kills in a running load, phases {dict(sorted(s.phases.items()))}")
+    print(
+        f"{backend}: {len(rec)} kills in a running load, phases {dict(sorted(s.phases.items()))}; "
+        f"{s.too_late} draws came too late (load finished, no kill)"
+    )
     print(
         f"  kills that left a checkpoint pending (finished by the next reader): {s.pending}\n"
         f"  readers refused after a kill: {sum(s.refused.values())} times "
-        f"in {landed} kills" + ("".join(f"\n    {n}x {line}" for line, n in s.refused.items()))
+        f"in {len(rec)} kills" + ("".join(f"\n    {n}x {line}" for line, n in s.refused.items()))
     )
     print(
         f"  kill to first answering reader: median {statistics.median(rec):.2f} s, "
@@ -172,20 +202,51 @@ def report(backend: str, s: Soak, kills: int) -> None:
     )
 
 
+def disk(label: str, work: Path) -> None:
+    """Free space on the work directory's disk, and the size of the local Neo4j data."""
+    free = shutil.disk_usage(work).free / 2**30
+    data = neo4j_server.local_paths().data
+    used = sum(f.stat().st_size for f in data.rglob("*") if f.is_file()) if data.exists() else 0
+    print(f"disk {label}: {free:.1f} GiB free, local Neo4j data {used / 2**20:.0f} MiB", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", default="small")
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--backends", default="embedded,neo4j")
+    parser.add_argument("--aim-checkpoints", action="store_true")
     parser.add_argument("--work", type=Path)
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="orgraph-soak-"))
+    disk("before", work)
     try:
-        sys.exit(run_all(args, work))
+        code = run_all(args, work)
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
+        disk("after", work.parent)
+    sys.exit(code)
+
+
+def run_backend(args: argparse.Namespace, rig: Rig, expected: dict) -> Soak:
+    """One backend's soak: time one unkilled load and one forced reload (after a warm-up
+    load, so cold caches do not stretch the span), then kill."""
+    reset(rig.settings)
+    rig.run(NEW_GAP)
+    reset(rig.settings)
+    spans = {False: rig.run(NEW_GAP)}
+    spans[True] = rig.run(NEW_GAP, force=True)
+    print(
+        f"{rig.settings.backend}: unkilled load {spans[False]:.1f} s, "
+        f"forced reload {spans[True]:.1f} s",
+        flush=True,
+    )
+    aim = args.aim_checkpoints and rig.settings.backend == "embedded"
+    result = soak(rig, expected, args.kills, args.seed, spans, aim)
+    report(rig.settings.backend, result)
+    return result
 
 
 def run_all(args: argparse.Namespace, work: Path) -> int:
@@ -203,16 +264,9 @@ def run_all(args: argparse.Namespace, work: Path) -> int:
             settings, env = Settings(backend="embedded", db=work / "db"), {}
         try:
             rig = Rig(list(data.files), data.splits, settings, env, work / f"{backend}.log")
-            spans = []
-            for _ in range(2):  # the shorter of two sets the span the kills fall in
-                reset(settings)
-                spans.append(rig.run(NEW_GAP))
-            span = min(spans)
-            print(f"{backend}: uninterrupted loads take {spans[0]:.1f} s, {span:.1f} s", flush=True)
-            result = soak(rig, expected, args.kills, args.seed, span)
-            report(backend, result, args.kills)
-            failed = failed or bool(result.mismatches)
+            failed = bool(run_backend(args, rig, expected).mismatches) or failed
         finally:
+            reset(settings)  # leave no soak graph behind (the embedded one: its directory)
             if started:
                 neo4j_server.stop()
     return 1 if failed else 0

@@ -20,9 +20,7 @@ one take); a run with a take is held to the per-take target.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,15 +30,13 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from orgraph.core.errors import OrgraphError  # noqa: E402
-from orgraph.core.settings import load_settings  # noqa: E402
-from orgraph.core.store import GraphStore, open_store  # noqa: E402
+from bench.store_setup import add_dataset_args, dataset_stores, ensure_dataset, timings  # noqa: E402
+from orgraph.core.store import GraphStore  # noqa: E402
 from orgraph.queries.catalog import CATALOG, run_query  # noqa: E402
 from tests.queries import compare, compare_process  # noqa: E402
 from tests.queries import compare_sequences as seq  # noqa: E402
 from tests.queries import compare_views as views  # noqa: E402
-from tests.queries.conftest import load_units, synth_units  # noqa: E402
-from tests.queries.reference import LoadUnit, Reference, read_reference  # noqa: E402
+from tests.queries.reference import Reference, read_reference  # noqa: E402
 
 TARGET_S = {"take": 0.2, "dataset": 2.0}
 
@@ -228,17 +224,6 @@ def sample_params(name: str, ref: Reference, extra: dict[str, Any] | None = None
     return query.bind(out)
 
 
-def timings(fn: Callable[[], object], repeat: int) -> np.ndarray:
-    """Seconds per call over `repeat` calls, after one warm-up call."""
-    fn()
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - start)
-    return np.array(out)
-
-
 def equal(a: pd.DataFrame, b: pd.DataFrame, sort_by: list[str] | None) -> str:
     try:
         compare.assert_same(a, b, sort_by)
@@ -281,65 +266,13 @@ def bench_store(
     return rows
 
 
-def ensure_dataset(work: Path, scale: str, seed: int) -> list[LoadUnit]:
-    """The generated dataset in work/, made once per scale and seed."""
-    out = work / f"{scale}-{seed}"
-    merged = out / "egoexor.h5"
-    if merged.exists():
-        return [((merged,), None)]
-    print(f"generating {scale} dataset into {out}", file=sys.stderr)
-    return synth_units(out, scale, seed)
-
-
-def loaded_neo4j(units: list[LoadUnit]) -> GraphStore | None:
-    """Neo4j holding exactly the dataset, or None when no server answers."""
-    settings = load_settings(backend="neo4j")
-    try:
-        writer = open_store(settings, read_only=False)
-    except OrgraphError as exc:
-        print(f"Neo4j skipped: {exc}", file=sys.stderr)
-        return None
-    with writer:
-        load_units(writer, units)
-        keep = set(read_reference_keys(units))
-        for key in set(writer.take_fingerprints()) - keep:
-            writer.delete_take(key)
-    return open_store(settings)
-
-
-def read_reference_keys(units: list[LoadUnit]) -> list[str]:
-    from orgraph.loader.reader import EgoExOR
-
-    keys = []
-    for paths, splits in units:
-        with EgoExOR(list(paths), splits=splits) as reader:
-            keys += [t.key for t in reader.takes]
-    return keys
-
-
-def bench_embedded(
-    db: Path, units: list[LoadUnit], ref: Reference, cases: list, repeat: int
-) -> list[dict[str, Any]]:
-    """The dataset loaded (once) into an embedded database at `db`, then timed."""
-    with open_store(load_settings(backend="embedded", db=db), read_only=False) as writer:
-        load_units(writer, units)
-    with open_store(load_settings(backend="embedded", db=db)) as store:
-        return bench_store(store, ref, cases, repeat)
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--scale", default="egoexor", help="tiny, small or egoexor (default)")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--work", type=Path, default=Path("/tmp/orgraph-bench-queries"))
-    ap.add_argument("--repeat", type=int, default=20)
+    add_dataset_args(ap, "/tmp/orgraph-bench-queries")
     ap.add_argument(
         "--query", action="append", help="only these queries and their CASES (repeatable)"
     )
-    ap.add_argument("--no-neo4j", action="store_true", help="embedded only")
-    ap.add_argument("--no-embedded", action="store_true", help="Neo4j only")
     args = ap.parse_args(argv)
-    logging.getLogger("neo4j").setLevel(logging.ERROR)  # schema notices, not results
     names = args.query or sorted(CATALOG)
     cases = [(n, n, {}) for n in names] + [c for c in CASES if c[1] in names]
     units = ensure_dataset(args.work, args.scale, args.seed)
@@ -347,14 +280,8 @@ def main(argv: list[str] | None = None) -> int:
     ref = read_reference(units)
     _ = ref.intervals, ref.entities  # precomputed, as the graph holds them
     rows = []
-    if not args.no_embedded:
-        db = args.work / f"{args.scale}-{args.seed}" / "db"
-        rows += bench_embedded(db, units, ref, cases, args.repeat)
-    if not args.no_neo4j:
-        neo = loaded_neo4j(units)
-        if neo is not None:
-            with neo:
-                rows += bench_store(neo, ref, cases, args.repeat)
+    for store in dataset_stores(args, units):
+        rows += bench_store(store, ref, cases, args.repeat)
     frames = int(ref.takes["frames"].sum())
     print(
         f"\nscale {args.scale} (seed {args.seed}): {len(ref.takes)} takes, {frames} frames, "

@@ -142,6 +142,11 @@ def render_config(paths: Neo4jPaths, port: int) -> str:
         f"server.memory.heap.initial_size={HEAP_INITIAL}",
         f"server.memory.heap.max_size={HEAP_MAX}",
         f"server.memory.pagecache.size={PAGECACHE}",
+        "# No backups or cluster here: keep only the latest transaction log file, of at most",
+        "# 64 MiB (older ones are pruned at each checkpoint and at shutdown), so repeated",
+        "# loads and wipes do not fill the disk.",
+        "db.tx_log.rotation.retention_policy=keep_none",
+        "db.tx_log.rotation.size=64M",
         "# Bolt's netty waits 5 s per event loop on shutdown by default; 1 s is plenty here.",
         "internal.dbms.bolt.netty_server_shutdown_quiet_period=1",
     ]

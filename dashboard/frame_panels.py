@@ -164,9 +164,11 @@ def rerun_recording(path: Path, take: str, frame: int, frames: int, run: str | N
             df = data.predicted_at_frame(take, f, run)
             pred[f] = [(r.subject, r.relation, r.object) for r in df.itertuples(index=False)]
     handle = reader_for(path)
-    with tempfile.TemporaryDirectory() as tmp, handle.lock:
-        out = Path(tmp) / "moment.rrd"
-        export_rerun(handle.reader.media(take), first, last, truth, pred, str(out))
+    with handle.lock:
+        media = handle.reader.media(take)
+    with tempfile.TemporaryDirectory() as tmp:  # each read of the export takes the HDF5
+        out = Path(tmp) / "moment.rrd"  # lock itself: other sessions read between frames
+        export_rerun(media, first, last, truth, pred, str(out))
         return out.read_bytes()
 
 

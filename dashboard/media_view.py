@@ -1,22 +1,24 @@
-"""Frame media for the pages: find the HDF5 file and keep it open, with one lock per file.
+"""Frame media for the pages: find the HDF5 file and keep it open.
 
 A Frame node names its file; if that file has moved, the same file name is looked for
 in the media directory (sidebar or $ORGRAPH_MEDIA_ROOT). Readers stay open between
 reruns (st.cache_resource), so stepping frame by frame reads one frame, not a file.
-Every read from Streamlit's threads (pages, the mosaic drawing threads) holds the file's
-lock: h5py handles are serialised here rather than opened per thread.
+Reads from Streamlit's threads (pages, the mosaic drawing threads) are serialised by
+the loader itself (loader.h5_util.HDF5_LOCK, where the reason is written); this module
+adds no lock of its own.
 """
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
 from orgraph.core.errors import OrgraphError
+from orgraph.loader.h5_util import HDF5_LOCK
 from orgraph.loader.reader import EgoExOR
 
 
@@ -26,10 +28,15 @@ class MediaMissing(OrgraphError):
 
 @dataclass
 class OpenReader:
-    """An open EgoExOR file and a lock: h5py handles are not shared between threads safely."""
+    """An open EgoExOR file, shared by every thread (its reads serialise themselves)."""
 
     reader: EgoExOR
-    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def lock(self) -> AbstractContextManager[bool]:
+        """The loader's process-wide HDF5 lock itself, not a second one: every read of
+        `reader` already holds it, so holding it here only makes several reads one step."""
+        return HDF5_LOCK
 
 
 def resolve(recorded: str, root: Path | None) -> Path:

@@ -18,9 +18,7 @@ THUMB_WIDTH = 160
 def _thumbnail(
     path: str, take: str, frame: int, prefer: tuple[str, ...]
 ) -> tuple[str, np.ndarray] | None:
-    handle = reader_for(Path(path))
-    with handle.lock:
-        images = handle.reader.media(take).rgb(frame)
+    images = reader_for(Path(path)).reader.media(take).rgb(frame)  # serialised by the loader
     assert isinstance(images, dict)
     order = [*prefer, *EGO_ROLES]
     for source in order:

@@ -19,12 +19,13 @@ import numpy as np
 from orgraph.core.errors import DataFormatError
 
 HDF5_LOCK = threading.RLock()
-"""Serialises every HDF5 access of loader/ (the reader, the annotation fast path and the
-media readers): one thread at a time in the whole process, for every file. h5py crashed
-when two threads of one process read at once, and the HDF5 library keeps global state
-(it is not built thread-safe), so per-thread file handles would not be enough; reads
-are short hyperslabs, so waiting is cheap. Re-entrant: a serialised method may call
-another."""
+"""The one serialisation point of HDF5 in the process. Every HDF5 access of loader/ (the
+reader, the annotation fast path and the media readers) holds it, and so do the
+dashboard's threads, which read only through those (dashboard/media_view.py adds no lock
+of its own): one thread at a time, for every file. h5py crashed when two threads of one
+process read at once, and the HDF5 library keeps global state (it is not built
+thread-safe), so per-thread file handles would not be enough; reads are short
+hyperslabs, so waiting is cheap. Re-entrant: a serialised method may call another."""
 
 
 def serialised(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 
@@ -22,8 +23,19 @@ from orgraph.queries.catalog import run_query
 Triplet = tuple[str, str, str]
 
 
-def add_media_args(p: argparse.ArgumentParser) -> None:
-    """The store options and --media-root."""
+def add_media_args(
+    p: argparse.ArgumentParser, frames: Literal["one", "range"], take_optional: bool = False
+) -> None:
+    """What every media command takes: TAKE, its frames (--frame N, or the inclusive range
+    --from F1 --to F2), the store options and --media-root."""
+    p.add_argument(
+        "take", metavar="TAKE", nargs="?" if take_optional else None, help="take key, e.g. MISS/1/2"
+    )
+    if frames == "one":
+        p.add_argument("--frame", type=int, required=True, help="frame index (0-based)")
+    else:
+        p.add_argument("--from", dest="first", type=int, help="first frame (0-based)")
+        p.add_argument("--to", dest="last", type=int, help="last frame (inclusive)")
     add_store_args(p)
     p.add_argument(
         "--media-root",

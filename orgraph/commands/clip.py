@@ -44,12 +44,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "audio muxed in. With --moments FILE OUT_DIR, one clip per moment of a moment set.",
     )
     p.__class__ = _Intermixed
-    p.add_argument("take", metavar="TAKE", nargs="?", help="take key, e.g. MISS/1/2")
+    add_media_args(p, "range", take_optional=True)
     p.add_argument(
         "out", metavar="OUT", type=Path, nargs="?", help="OUT.mp4, or OUT_DIR with --moments"
     )
-    p.add_argument("--from", dest="first", type=int, help="first frame (0-based)")
-    p.add_argument("--to", dest="last", type=int, help="last frame (inclusive)")
     p.add_argument("--moments", type=Path, metavar="FILE", help="a moment-set JSON file")
     p.add_argument(
         "--cameras", help="comma-separated sources, in mosaic order (default: every camera)"
@@ -59,7 +57,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--tile-width", type=int, default=320, help="minimum width of each camera (default 320)"
     )
     p.add_argument("--no-overlays", action="store_true", help="do not draw gaze and hands")
-    add_media_args(p)
     p.set_defaults(func=run)
 
 

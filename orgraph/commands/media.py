@@ -26,8 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "PNG (gaze and hands drawn on the egocentric views), the audio snippet as WAV, the "
         "point cloud as PLY. Modalities the take lacks are reported as null.",
     )
-    p.add_argument("take", metavar="TAKE", help="take key, e.g. MISS/1/2")
-    p.add_argument("--frame", type=int, required=True, help="frame index (0-based)")
+    add_media_args(p, "one")
     p.add_argument(
         "--out",
         type=Path,
@@ -37,7 +36,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--no-overlays", action="store_true", help="do not draw gaze and hands on the images"
     )
-    add_media_args(p)
     p.set_defaults(func=run)
 
 

@@ -28,11 +28,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Every camera, gaze and hands on the egocentric views, the point cloud in "
         "3-D, gaze depth as a scalar, each frame's scene graph as a graph and as text, and a "
         "stored run's predictions beside the truth, on a frame and a time timeline. Save it "
-        "as .rrd, or serve Rerun's web viewer on 127.0.0.1 (offline: nothing is fetched).",
+        "as .rrd, or serve Rerun's web viewer on 127.0.0.1 (offline: nothing is fetched). "
+        "--from and --to default to the take's first and last frame.",
     )
-    p.add_argument("take", metavar="TAKE", help="take key, e.g. MISS/1/2")
-    p.add_argument("--from", dest="first", type=int, default=0, help="first frame (default 0)")
-    p.add_argument("--to", dest="last", type=int, help="last frame, inclusive (default: the end)")
+    add_media_args(p, "range")
     p.add_argument("--run", help="a stored run whose predictions to show beside the truth")
     out = p.add_mutually_exclusive_group(required=True)
     out.add_argument("--save", type=Path, metavar="OUT.rrd", help="write the recording here")
@@ -40,7 +39,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--web-port", type=int, default=9090, help="viewer page port (default 9090)")
     p.add_argument("--grpc-port", type=int, default=9876, help="recording port (default 9876)")
     p.add_argument("--raw-images", action="store_true", help="store images raw, not as JPEG")
-    add_media_args(p)
     p.set_defaults(func=run)
 
 
@@ -49,15 +47,16 @@ def _record(args: argparse.Namespace, path: Path) -> None:
 
     with open_store(settings_from_args(args)) as store:
         source = take_source(store, args.take, args.media_root)
+        first = 0 if args.first is None else args.first
         last = source.frames - 1 if args.last is None else args.last
-        check_frames(source, args.first, last)
-        truth = triplets(store, args.take, args.first, last)
+        check_frames(source, first, last)
+        truth = triplets(store, args.take, first, last)
         pred = None
         if args.run is not None:
-            pred = predictions(store, args.take, args.first, last, args.run)
+            pred = predictions(store, args.take, first, last, args.run)
     t0 = time.perf_counter()
     with open_media(source) as media:
-        report = export_rerun(media, args.first, last, truth, pred, str(path), args.raw_images)
+        report = export_rerun(media, first, last, truth, pred, str(path), args.raw_images)
     took = max(time.perf_counter() - t0, 1e-9)
     print(
         f"recorded {report.frames} frames of {args.take} ({report.images} images, "

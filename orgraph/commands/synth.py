@@ -55,33 +55,32 @@ def add_sensor_args(p: argparse.ArgumentParser) -> None:
         "audio and point cloud (default: on for tiny and small, off for egoexor; a few "
         "takes leave one out, as some real takes do)"
     )
-    g.add_argument(
-        "--audio",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="write audio/waveform and audio/snippets (48 kHz stereo float32)",
-    )
-    g.add_argument(
-        "--audio-snippet",
-        type=int,
-        default=SensorOptions.snippet_samples,
-        metavar="SAMPLES",
-        help="samples per frame in audio/snippets (default 3200, one frame's period; "
+    _modality(
+        g,
+        "audio",
+        "audio/waveform and audio/snippets (48 kHz stereo float32)",
+        ("--audio-snippet", SensorOptions.snippet_samples, "SAMPLES"),
+        "samples per frame in audio/snippets (default 3200, one frame's period; "
         "48000 is a 1-second window)",
     )
-    g.add_argument(
-        "--point-cloud",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="write point_cloud/coordinates and point_cloud/colors",
+    _modality(
+        g,
+        "point-cloud",
+        "point_cloud/coordinates and point_cloud/colors",
+        ("--points", SensorOptions.points, "N"),
+        "points per frame of the point cloud (default 256)",
     )
+
+
+def _modality(
+    g: argparse._ArgumentGroup, name: str, writes: str, size: tuple[str, int, str], size_help: str
+) -> None:
+    """--NAME/--no-NAME (unset: the scale decides) and the option sizing what it writes."""
     g.add_argument(
-        "--points",
-        type=int,
-        default=SensorOptions.points,
-        metavar="N",
-        help="points per frame of the point cloud (default 256)",
+        f"--{name}", action=argparse.BooleanOptionalAction, default=None, help=f"write {writes}"
     )
+    flag, default, metavar = size
+    g.add_argument(flag, type=int, default=default, metavar=metavar, help=size_help)
 
 
 def sensor_options(args: argparse.Namespace) -> SensorOptions:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from orgraph.core.store import GraphStore, open_store
 from orgraph.loader.records import build_take_graph
-from tests.core.test_store import ANNOTATED, ROWS, take_annotations
+from tests.support.core import ANNOTATED, ROWS, take_annotations
 
 
 def test_data_version_follows_takes_and_runs(writable_store: GraphStore, store_settings) -> None:

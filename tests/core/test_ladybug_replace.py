@@ -11,7 +11,7 @@ import pytest
 from orgraph.core.errors import StoreError
 from orgraph.core.store.ladybug_store import LadybugStore, database_file
 from orgraph.loader.records import build_take_graph
-from tests.core.test_store import ANNOTATED, ROWS, take_annotations
+from tests.support.core import ANNOTATED, ROWS, take_annotations
 
 
 def stored_store(tmp_path: Path) -> LadybugStore:

@@ -86,6 +86,21 @@ def test_query_runs_with_the_stored_password(local_neo4j: tuple[str, str, str]) 
 
 
 @pytest.mark.neo4j
+def test_transaction_logs_are_bounded(local_neo4j: tuple[str, str, str]) -> None:
+    """The server keeps only its latest transaction log file, of at most 64 MiB, so the
+    loads and wipes of tests and soaks do not fill the disk."""
+    uri, user, password = local_neo4j
+    with GraphDatabase.driver(uri, auth=(user, password)) as driver:
+        records = driver.execute_query(
+            "SHOW SETTINGS YIELD name, value WHERE name STARTS WITH 'db.tx_log.rotation.' "
+            "RETURN name, value"
+        ).records
+    settings = {r["name"]: r["value"] for r in records}
+    assert settings["db.tx_log.rotation.retention_policy"] == "keep_none"
+    assert settings["db.tx_log.rotation.size"] == "64.00MiB"
+
+
+@pytest.mark.neo4j
 def test_wrong_password_is_refused(local_neo4j: tuple[str, str, str]) -> None:
     uri, user, password = local_neo4j
     with (

@@ -20,11 +20,10 @@ from orgraph.core.errors import StoreError
 from orgraph.core.settings import Settings
 from orgraph.core.store import StoreChanged, open_store
 from orgraph.core.store.ladybug_store import LadybugStore, database_file
-from tests.dashboard.conftest import generate_tiny
+from tests.support.core import SLOW, TAKES
+from tests.support.dashboard import generate_tiny
 from tests.support.loads import cli_load, swap_in
 
-SLOW = "UNWIND range(1, 20000) AS a UNWIND range(1, 10000) AS b RETURN sum(a % 7 + b % 3) AS s"
-TAKES = "MATCH (t:Take) RETURN count(t) AS n"
 BIG = (
     "UNWIND range(1, 3000) AS a UNWIND range(1, 3000) AS b "
     "WITH a, collect(b) AS bs RETURN sum(size(bs)) AS n"

@@ -4,50 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
-from orgraph.core import vocabulary as v
 from orgraph.core.errors import StoreError
 from orgraph.core.settings import Settings
 from orgraph.core.store import GraphStore, open_store
 from orgraph.loader.records import build_take_graph
-from orgraph.loader.takes import TakeAnnotations, TakeInfo
-
-E, R = v.ENTITY_INDEX, v.RELATION_INDEX
-
-
-def take_annotations(take_id: int, rows: list[tuple[int, str, str, str]], annotated: list[int]):
-    info = TakeInfo(
-        "MISS",
-        1,
-        take_id,
-        8,
-        ("assistant", "head_surgeon", "microscope"),
-        "train",
-        Path("/data/miss_1.h5"),
-        f"/data/MISS/1/take/{take_id}",
-    )
-    return TakeAnnotations(
-        info,
-        np.array(annotated, np.int32),
-        np.array([r[0] for r in rows], np.int32),
-        np.array([E[r[1]] for r in rows], np.int16),
-        np.array([R[r[2]] for r in rows], np.int16),
-        np.array([E[r[3]] for r in rows], np.int16),
-    )
-
-
-ROWS = [
-    (0, "patient", "lyingon", "operating_table"),
-    (1, "patient", "lyingon", "operating_table"),
-    (1, "patient", "lyingon", "operating_table"),  # duplicate row
-    (1, "head_surgeon", "holding", "scalpel"),
-    (3, "patient", "lyingon", "operating_table"),
-    (4, "head_surgeon", "holding", "scalpel"),
-]
-ANNOTATED = [0, 1, 3, 4, 5]
+from tests.support.core import ANNOTATED, ROWS, take_annotations
 
 
 def counts(store: GraphStore) -> dict[str, int]:

@@ -7,7 +7,7 @@ import threading
 from orgraph.core.settings import Settings
 from orgraph.core.store import open_store
 from orgraph.loader.records import build_take_graph
-from tests.core.test_store import ANNOTATED, ROWS, take_annotations
+from tests.support.core import ANNOTATED, ROWS, take_annotations
 
 READS = [
     "MATCH (t:Take) RETURN t.key AS k ORDER BY k",

@@ -21,9 +21,8 @@ from orgraph.cli import build_parser
 from orgraph.core.errors import ConfigError
 from orgraph.core.settings import Settings, load_settings, redact_text, redact_uri
 from orgraph.core.store.neo4j_store import Neo4jStore
+from tests.support.core import SECRET, URI
 
-SECRET = "s3cretPW"
-URI = f"bolt://someone:{SECRET}@127.0.0.1:1"  # unreachable loopback port
 COMMANDS = [  # every command that opens the store, with the arguments it needs
     ["stats"],
     ["load", "missing.h5"],

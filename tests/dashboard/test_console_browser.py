@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.dashboard.conftest import Loaded
-from tests.dashboard.test_console_page import SLOW
 from tests.support.browser import ARTIFACTS, CHROMIUM_ARGS, serve
+from tests.support.dashboard import SLOW, Loaded
 
 pytestmark = pytest.mark.browser
 TIMEOUT_S = 4

@@ -6,13 +6,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.dashboard.conftest import Loaded
-from tests.dashboard.test_pages import app, page, texts
-
-SLOW = (
-    "MATCH (a:Frame), (b:Frame), (c:Frame), (d:Frame) "
-    "WHERE a.idx * b.idx - c.idx * d.idx = -7 RETURN count(*) AS n"
-)
+from tests.support.apptest import app, page, texts
+from tests.support.dashboard import SLOW, Loaded
 
 
 def run(at: AppTest, text: str, params: str = "{}") -> str:

@@ -18,8 +18,8 @@ from streamlit.testing.v1 import AppTest
 
 from orgraph.core.store import open_store
 from orgraph.queries.catalog import run_query
-from tests.dashboard.conftest import Loaded
-from tests.dashboard.test_pages import app, page, texts
+from tests.support.apptest import app, page, texts
+from tests.support.dashboard import Loaded
 
 TAKE = "MISS/2/1"  # test split: the written-back run predicted it
 AUDIO_TAKE = "Ultrasound/2/1"  # tiny: MISS/1/2 has no audio, Ultrasound/3/1 no point cloud

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.dashboard.conftest import Loaded
 from tests.support.browser import CHROMIUM_ARGS, require_chromium, served_process
+from tests.support.dashboard import Loaded
 from tests.support.player_probe import direction, play, player_frame, shown_frame, step_ms
 
 pytestmark = pytest.mark.browser

@@ -19,8 +19,8 @@ from orgraph.core.store.ladybug_store import database_file
 from orgraph.dashboard import live_store
 from orgraph.dashboard.context import CHANGED_NOTICE
 from orgraph.queries.stats import graph_summary
-from tests.dashboard.conftest import generate_tiny
-from tests.dashboard.test_pages import app, page, player_frames, texts
+from tests.support.apptest import app, page, player_frames, texts
+from tests.support.dashboard import generate_tiny
 from tests.support.loads import cli_load, commit_held_in_wal, swap_in
 
 

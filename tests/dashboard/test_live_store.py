@@ -12,8 +12,8 @@ from orgraph.core.store import StoreChanged
 from orgraph.core.store.ladybug_store import LadybugStore
 from orgraph.dashboard import live_store
 from orgraph.dashboard.live_store import LiveStore
-from tests.core.test_read_only_store import SLOW, TAKES
-from tests.dashboard.conftest import Loaded
+from tests.support.core import SLOW, TAKES
+from tests.support.dashboard import Loaded
 from tests.support.loads import commit_held_in_wal
 
 

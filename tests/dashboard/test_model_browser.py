@@ -28,9 +28,9 @@ from orgraph.gnn.evaluation.flicker import flicker
 from orgraph.gnn.evaluation.pairs import frames_behind
 from orgraph.gnn.store_read import read_split_truth
 from orgraph.gnn.stored_runs import evaluate_stored, import_predictions
-from tests.dashboard.conftest import RUN_NAME, Loaded
 from tests.gnn.predictions_files import noisy, write_file
 from tests.support.browser import ARTIFACTS, CHROMIUM_ARGS, serve
+from tests.support.dashboard import RUN_NAME, Loaded
 
 pytestmark = pytest.mark.browser
 

@@ -22,9 +22,9 @@ from orgraph.dashboard.model_charts import KNOWN_COLOURS
 from orgraph.gnn.evaluation.pairs import frames_behind
 from orgraph.gnn.store_read import read_split_truth
 from orgraph.gnn.stored_runs import evaluate_stored, import_predictions
-from tests.dashboard.conftest import RUN_NAME, Loaded
-from tests.dashboard.test_pages import app, page, texts
 from tests.gnn.predictions_files import noisy, write_file
+from tests.support.apptest import app, page, texts
+from tests.support.dashboard import RUN_NAME, Loaded
 
 GRAPH_VIEW = "Prediction runs in the graph"
 

@@ -20,33 +20,10 @@ from orgraph.dashboard.context import EMPTY_MESSAGE
 from orgraph.loader.reader import EgoExOR
 from orgraph.queries.catalog import run_query
 from orgraph.queries.stats import graph_summary
-from tests.dashboard.conftest import APP, Loaded, generate_tiny, load_into
+from tests.support.apptest import app, page, player_frames, texts
+from tests.support.dashboard import APP, Loaded, generate_tiny, load_into
 
 TAKE = "MISS/2/1"  # a test-split take, so the written-back run predicted it
-
-
-def app(monkeypatch: pytest.MonkeyPatch, db: Path, runs: Path | None = None) -> AppTest:
-    """The app on an embedded store (settings through the environment, as `orgraph dashboard`)."""
-    monkeypatch.setenv("ORGRAPH_BACKEND", "embedded")
-    monkeypatch.setenv("ORGRAPH_DB", str(db))
-    monkeypatch.delenv("ORGRAPH_MEDIA_ROOT", raising=False)
-    if runs is not None:
-        monkeypatch.setenv("ORGRAPH_RUNS", str(runs))
-    return AppTest.from_file(str(APP), default_timeout=120)
-
-
-def page(at: AppTest, name: str, **query: str) -> AppTest:
-    """Switch to a page (with URL query parameters) and run it."""
-    at.run()
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.switch_page(f"views/{name}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def texts(elements) -> str:
-    return "\n".join(str(e.value) for e in elements)
 
 
 @pytest.fixture
@@ -122,14 +99,6 @@ def test_frame_viewer_opens_with_the_run_of_the_link(
     assert at.selectbox(key="fv_run").value == "gnn"
     page(at, "frame_viewer", take=TAKE, frame="12", run="no-such-run")
     assert at.selectbox(key="fv_run").value == "gnn"  # an unusable ?run= is ignored
-
-
-def player_frames(at: AppTest) -> dict:
-    """Frame -> data URL of the mosaics sent to the frame viewer's player this run."""
-    import json
-
-    comps = [e for e in at.main if getattr(e, "type", "") == "component_instance"]
-    return json.loads(comps[0].proto.json_args)["frames"] if comps else {}
 
 
 @pytest.mark.parametrize(

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from tests.support.browser import ARTIFACTS, CHROMIUM_ARGS
+from tests.support.dashboard import TAKE
 
 pytestmark = pytest.mark.browser
 
-TAKE = "MISS/2/1"
 PAGES = [  # url path, element that must render, text that must appear
     ("", '[data-testid="stPlotlyChart"]', "Relation frequencies"),  # the default page
     (f"timeline?take={TAKE}", '[data-testid="stPlotlyChart"]', "Open in frame viewer"),

@@ -9,8 +9,8 @@ from streamlit.testing.v1 import AppTest
 from orgraph.core.store import open_store
 from orgraph.dashboard.moment_links import frame_url, linked, moment_targets
 from orgraph.queries.patterns import find
-from tests.dashboard.conftest import Loaded
-from tests.dashboard.test_pages import app, page, texts
+from tests.support.apptest import app, page, texts
+from tests.support.dashboard import Loaded
 
 HANDOVER = "?a holding ?x then ?b holding ?x within 2s"
 

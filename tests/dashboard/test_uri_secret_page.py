@@ -7,8 +7,8 @@ import logging
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.core.test_uri_secrets import SECRET, URI
-from tests.dashboard.conftest import APP
+from tests.support.core import SECRET, URI
+from tests.support.dashboard import APP
 
 
 def test_dashboard_never_shows_the_secret(

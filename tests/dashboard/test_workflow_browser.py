@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.dashboard.conftest import Loaded
-from tests.dashboard.test_pages_browser import TAKE
 from tests.support.browser import ARTIFACTS, CHROMIUM_ARGS, serve
+from tests.support.dashboard import TAKE, Loaded
 
 pytestmark = pytest.mark.browser
 

@@ -10,6 +10,7 @@ import torch
 
 from orgraph.core.settings import Settings
 from orgraph.core.store import open_store
+from tests.support.gnn import small_config
 from tests.support.stores import load_generated
 
 torch.set_num_threads(1)
@@ -48,13 +49,6 @@ def tiny_export(tmp_path_factory: pytest.TempPathFactory, tiny_db: Settings) -> 
     with open_store(tiny_db) as store:
         export(store, out, progress=False)
     return out
-
-
-def small_config(data: Path, epochs: int = 2):
-    """A fast training configuration for tests."""
-    from orgraph.gnn.train_config import TrainConfig
-
-    return TrainConfig(data=str(data), epochs=epochs, hidden=16, heads=2, batch_graphs=8)
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from orgraph.core.errors import ConfigError
 from orgraph.gnn.run_files import load_models
 from orgraph.gnn.run_layout import CHECKPOINT, METRICS, MODELS
 from orgraph.gnn.train import train
-from tests.gnn.conftest import small_config
+from tests.support.gnn import small_config
 
 
 def _metrics(run: Path) -> list[dict]:

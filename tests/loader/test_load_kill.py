@@ -13,12 +13,10 @@ import pytest
 from orgraph.core.settings import Settings
 from orgraph.core.store import open_store
 from orgraph.loader.inspect import summarize
-from orgraph.loader.load import GROUP_TRIPLETS_ENV
 from orgraph.loader.reader import EgoExOR
 from orgraph.queries.stats import graph_summary
-from tests.support.load_kill import NEW_GAP, OLD_GAP, Rig, copier, run_kills, take_states
+from tests.support.load_kill import NEW_GAP, OLD_GAP, Rig, copier, rig_for, run_kills, take_states
 
-ENV = {GROUP_TRIPLETS_ENV: "8000"}  # the small dataset in about five write groups
 WRITING = ("writing", "on copy", "checkpoint")
 
 
@@ -28,10 +26,6 @@ def small_dataset(tmp_path_factory: pytest.TempPathFactory):
 
     out = tmp_path_factory.mktemp("small_kill")
     return generate(out, scale="small", seed=16, rgb=None, progress=False)
-
-
-def rig_for(ds, settings: Settings, log: Path, env: dict[str, str] | None = None) -> Rig:
-    return Rig(list(ds.files), ds.splits, settings, {**ENV, **(env or {})}, log)
 
 
 def assert_final_rerun(rig: Rig, ds, new: dict) -> None:

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from orgraph.core.settings import Settings
-from tests.loader.test_load_kill import rig_for
-from tests.support.load_kill import NEW_GAP, OLD_GAP, Rig, happened, judge, take_states
+from tests.support.load_kill import NEW_GAP, OLD_GAP, Rig, happened, judge, rig_for, take_states
 from tests.support.procs import alive, children, kill_all, wait_gone
 
 

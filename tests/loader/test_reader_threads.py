@@ -4,16 +4,13 @@ thread alone reads, and none crashes."""
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from orgraph.loader import h5_util
 from orgraph.loader.reader import EgoExOR
-from orgraph.loader.synth import generate
+from tests.support import threads
 
 THREADS = 8
 ROUNDS = 6
@@ -21,9 +18,7 @@ ROUNDS = 6
 
 @pytest.fixture(scope="module")
 def media_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A tiny merged file with rgb, gaze, hands, audio and point clouds."""
-    out = tmp_path_factory.mktemp("threads")
-    return generate(out, scale="tiny", seed=5, merged=True, rgb=(24, 32), progress=False).files[0]
+    return threads.media_file(tmp_path_factory.mktemp("threads"), seed=5)
 
 
 def _everything(reader: EgoExOR, frame: int) -> list:
@@ -48,32 +43,11 @@ def _everything(reader: EgoExOR, frame: int) -> list:
 
 def test_eight_threads_share_one_reader(media_file: Path) -> None:
     with EgoExOR([media_file]) as reader:
-        expected = {f: _everything(reader, f) for f in range(THREADS)}
-        start = threading.Barrier(THREADS)
-
-        def work(i: int) -> list:
-            start.wait()  # all eight read at the same moment
-            return [_everything(reader, i) for _ in range(ROUNDS)]
-
-        with ThreadPoolExecutor(THREADS) as pool:
-            results = list(pool.map(work, range(THREADS)))
-    for i, rounds in enumerate(results):
-        assert all(r == expected[i] for r in rounds), f"thread {i} read something else"
+        threads.assert_threads_agree(THREADS, ROUNDS, lambda i: _everything(reader, i))
 
 
 def test_a_read_waits_while_another_thread_holds_hdf5(media_file: Path) -> None:
     """The serialisation is real: with the lock held elsewhere, a read does not start."""
     with EgoExOR([media_file]) as reader:
         take = reader.takes[0]
-        done = threading.Event()
-
-        def read() -> None:
-            reader.media(take).gaze(0)
-            done.set()
-
-        with h5_util.HDF5_LOCK:
-            thread = threading.Thread(target=read)
-            thread.start()
-            assert not done.wait(0.5)
-        assert done.wait(30)
-        thread.join()
+        assert threads.read_held_back(lambda: reader.media(take).gaze(0)) is not None

@@ -11,8 +11,8 @@ from orgraph.core.store import GraphStore
 from orgraph.queries.catalog import run_query
 from tests.queries import compare
 from tests.queries import compare_sequences as seq
-from tests.queries.conftest import BACKENDS, open_loaded, synth_units
 from tests.queries.reference import LoadUnit, Reference, read_reference
+from tests.support.queries import BACKENDS, open_loaded, synth_units
 
 pytestmark = pytest.mark.slow
 

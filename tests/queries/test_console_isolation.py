@@ -22,7 +22,7 @@ from orgraph.core.store import GraphStore, open_store
 from orgraph.core.store.deadline import GRACE_SECONDS, QueryStopped
 from orgraph.core.store.ladybug_console import ConsoleWorkers, workers_of
 from orgraph.queries.console import run_console
-from tests.queries.test_console_limits import cli
+from tests.support.queries import cli
 from tests.support.stores import make_settings
 
 SLOW = (  # runs for minutes on the test data; both engines' own timeouts stop it
@@ -126,7 +126,7 @@ def test_neo4j_stopped_read_leaves_no_transaction(
 
 @pytest.fixture
 def embedded(query_units, request: pytest.FixtureRequest, tmp_path):
-    from tests.queries.conftest import open_loaded
+    from tests.support.queries import open_loaded
 
     store = open_loaded("embedded", query_units, request, tmp_path)
     yield store

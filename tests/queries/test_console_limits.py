@@ -5,10 +5,6 @@ adversarial texts (3,000 and 400 nested brackets, 40,000 `+1`) no longer crash o
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -19,7 +15,7 @@ from orgraph.queries.catalog import CATALOG
 from orgraph.queries.console import run_console
 from orgraph.queries.cypher_guard import QueryTooLarge, WriteRefused, check_read_only
 from orgraph.queries.cypher_lexer import tokenize
-from tests.queries.conftest import open_loaded
+from tests.support.queries import cli, open_loaded
 
 
 def nested(open_: str, close: str, depth: int) -> str:
@@ -118,29 +114,6 @@ def test_bounds_sit_far_above_the_catalog(monkeypatch: pytest.MonkeyPatch) -> No
     assert seen["expression"] * 2.5 <= limits.MAX_EXPRESSION_DEPTH
     assert seen["case"] * 4 <= limits.MAX_CASE_DEPTH
     assert seen["subquery"] * 4 <= limits.MAX_SUBQUERY_DEPTH
-
-
-def cli(
-    store: GraphStore, request: pytest.FixtureRequest, *args: str
-) -> tuple[subprocess.CompletedProcess[str], float]:
-    """Run `orgraph cypher ARGS` against the store in a new process; (result, seconds)."""
-    env = dict(os.environ)
-    if store.backend == "embedded":
-        where = ["--db", str(store.db_dir)]  # type: ignore[attr-defined]
-    else:
-        uri, user, password = request.getfixturevalue("neo4j_connection")
-        env.update(NEO4J_USER=user, NEO4J_PASSWORD=password)
-        where = ["--backend", "neo4j", "--uri", uri]
-    began = time.monotonic()
-    done = subprocess.run(
-        [sys.executable, "-m", "orgraph.cli", "cypher", *args, *where],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        cwd=Path(__file__).resolve().parents[2],
-    )
-    return done, time.monotonic() - began
 
 
 ADVERSARIAL = [

@@ -17,6 +17,7 @@ from orgraph.queries.cypher_guard import (
     WriteRefused,
     check_read_only,
 )
+from tests.support.queries import READS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -127,55 +128,6 @@ def test_every_refused_word_is_refused_as_a_clause_and_as_a_name(word: str) -> N
     # ...but not where it is plainly a name
     names = f"MATCH (n:{word})-[:{word}]->(m) RETURN n.{word} AS `{word}`, {{{word}: 1}} AS m"
     check_read_only(names)
-
-
-READS = [
-    ("MATCH (t:Take) WHERE t.key STARTS WITH 'MISS' RETURN count(t) AS n;", set()),
-    ("MATCH (t:Take)\r\nWHERE t.split <> 'CREATE (n) SET x'\rRETURN t.key", set()),
-    ("MATCH (t:Take) // SET t.split = 'x'\nRETURN count(t) AS n", set()),
-    ("MATCH (t:Take) RETURN t.key AS k // \u2028 SET t.x = 1 (still the comment)", set()),
-    ("MATCH (t:Take) /* MERGE (x) */ RETURN count(t) AS n", set()),
-    ("MATCH (t:`Take`) RETURN t.key AS `DELETE`, t.split AS start, 1 AS settings", set()),
-    ("MATCH (f:Frame {key: $key})-[s:SHOWS]->(i:Interaction) RETURN f, s, i LIMIT 25", {"key"}),
-    ("MATCH (t:Take) WHERE t.key = $ take RETURN t", {"take"}),
-    ("MATCH (t:Take) WHERE t.key IN $/* c */`the keys` RETURN t", {"the keys"}),
-    ("RETURN $0 AS a, $1 AS b", {"0", "1"}),
-    (
-        "OPTIONAL MATCH (t:Take)-[:HAS_FRAME]->(f) WITH t, count(f) AS n ORDER BY n DESC "
-        "SKIP 1 LIMIT 3 RETURN t.key, n",
-        set(),
-    ),
-    ("MATCH (t:Take) RETURN DISTINCT t.split AS s ORDER BY s ASC", set()),
-    ("UNWIND [1, 2, 3] AS x WITH x WHERE x % 2 = 1 RETURN collect(x) AS odd", set()),
-    ("RETURN 1 AS x UNION ALL RETURN 2 AS x UNION RETURN 3 AS x", set()),
-    ("MATCH (t:Take) RETURN t {.key, .split, n: 1} AS m, {set: 1, `delete`: 2} AS k", set()),
-    ("MATCH (t:Take) WHERE EXISTS { MATCH (t)-[:HAS_FRAME]->() } RETURN count(*) AS n", set()),
-    ("MATCH (t:Take) RETURN COUNT { MATCH (t)-[:HAS_FRAME]->() } AS n", set()),
-    ("MATCH (t:Take) RETURN COLLECT { MATCH (t)-[:HAS_FRAME]->(f) RETURN f.idx } AS n", set()),
-    ("MATCH (t:Take) WHERE EXISTS { (t)-[:HAS_FRAME]->() } RETURN t", set()),
-    ("MATCH (t:Take) CALL { WITH t RETURN t.key AS k } RETURN k", set()),
-    ("MATCH (t:Take) CALL (t) { RETURN t.key AS k } RETURN k", set()),
-    ("CALL db.labels() YIELD label RETURN label", set()),
-    ("CALL db . schema . visualization()", set()),
-    ("CALL `db`.`propertyKeys`() YIELD propertyKey RETURN propertyKey", set()),
-    ("CALL show_tables() RETURN *", set()),
-    ("CALL table_info('Take') RETURN *", set()),
-    ("RETURN CASE WHEN 1 > 0 THEN 'a' ELSE 'b' END AS x, CASE 2 WHEN 2 THEN 1 END AS y", set()),
-    ("RETURN [x IN range(1, 10) WHERE x > 5 | x * 2] AS xs, [(a)-->(b) | b.key] AS ks", set()),
-    ("RETURN reduce(s = 0, x IN [1, 2] | s + x) AS s, all(x IN [1] WHERE x > 0) AS a", set()),
-    ("RETURN 0x1F + 0o17 + 1_000 + 1e3 + .5 + 2E-3 AS n, -1 AS m, 1 - -1 AS k", set()),
-    ("MATCH p = (a:Take)-[*1..3]->(b) RETURN length(p) AS n LIMIT 1", set()),
-    ("MATCH (a:Take)-[r:HAS_FRAME*]->(b) RETURN count(r) AS n", set()),
-    ("MATCH (a)-[e* SHORTEST 1..3]->(b) RETURN a LIMIT 1", set()),
-    ("MATCH p = ANY SHORTEST (a:Take)-[:HAS_FRAME]->+(b) RETURN p LIMIT 1", set()),
-    ("MATCH (n) WHERE n:Take OR n:Frame AND NOT n.key IS NULL RETURN n.key IS NOT NULL", set()),
-    ("MATCH (n:Take|Frame WHERE n.key =~ 'MISS.*') RETURN n.key CONTAINS 'x' AS c", set()),
-    ("RETURN 'it\\'s' AS a, \"say \\\"x\\\"\" AS b, 'back\\\\slash' AS c, '' AS d", set()),
-    ("RETURN CAST(1 AS STRING) AS s, 1::INT64 AS i, list_transform([1], x -> x + 1) AS l", set()),
-    ("MATCH (é:Take) RETURN é.key AS clé, 1 AS a€, 2 AS b$c", set()),
-    ("MATCH\u00a0(n)\u3000RETURN\u2028n\u2029LIMIT\t1\x0b", set()),
-    ("RETURN 1 AS start, 2 AS stop, 3 AS enable // words that are refused only as commands", set()),
-]
 
 
 @pytest.mark.parametrize(("text", "params"), READS)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from orgraph.queries.catalog import CATALOG
 from orgraph.queries.cypher_guard import READ_WORDS, REFUSED_WORDS, ConsoleRefused, check_read_only
 from orgraph.queries.cypher_lexer import WHITESPACE, tokenize
-from tests.queries.test_cypher_guard import READS
+from tests.support.queries import READS
 
 WRITES = [
     "MATCH (n) SET n.x = 1", "MATCH (n) SET n += {x: 1}", "MATCH (n) SET n:Label",

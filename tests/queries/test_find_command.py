@@ -14,7 +14,7 @@ from orgraph.core.errors import DataFormatError
 from orgraph.core.store import GraphStore
 from orgraph.queries import moments as moment_files
 from orgraph.queries.patterns import Filters, find
-from tests.queries.test_query_command import store_args
+from tests.support.queries import store_args
 
 HANDOVER = "?a holding ?x then ?b holding ?x within 2s"
 

@@ -13,10 +13,10 @@ import pytest
 from orgraph.core.store import GraphStore
 from orgraph.queries.eventlog import EventLogError
 from orgraph.queries.ocel import object_type, ocel_log, write_ocel
-from tests.queries.conftest import open_loaded
 from tests.queries.ocel2_schema import SCHEMA, reference_errors
 from tests.queries.reference import Reference
 from tests.queries.workflow_examples import write_worked_file
+from tests.support.queries import open_loaded
 
 
 @pytest.fixture(scope="module")

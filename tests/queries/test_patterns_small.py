@@ -10,8 +10,8 @@ import pytest
 from orgraph.core.store import GraphStore
 from orgraph.queries.patterns import Filters, find, parse
 from tests.queries import pattern_reference as ref
-from tests.queries.conftest import BACKENDS, open_loaded, synth_units
 from tests.queries.reference import LoadUnit
+from tests.support.queries import BACKENDS, open_loaded, synth_units
 
 pytestmark = pytest.mark.slow
 

@@ -10,13 +10,7 @@ import pytest
 from orgraph.cli import main
 from orgraph.core.store import GraphStore
 from orgraph.queries.catalog import CATALOG, run_query
-
-
-def store_args(store: GraphStore) -> list[str]:
-    """Command-line options that reach the same store."""
-    if store.backend == "embedded":
-        return ["--db", str(store.db_dir)]  # type: ignore[attr-defined]
-    return ["--backend", "neo4j", "--uri", store.uri]  # type: ignore[attr-defined]
+from tests.support.queries import store_args
 
 
 def test_queries_lists_every_query_with_params(capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,8 +10,8 @@ import pytest
 from orgraph.core.store import GraphStore
 from orgraph.core.vocabulary import FPS
 from orgraph.queries.catalog import run_query
-from tests.queries.conftest import BACKENDS, open_loaded
 from tests.queries.workflow_examples import WORKED_TAKE, write_worked_file
+from tests.support.queries import BACKENDS, open_loaded
 
 T = WORKED_TAKE
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from orgraph.core.errors import StoreError
 from orgraph.core.settings import Settings
 from orgraph.core.store import open_store
+from orgraph.loader.load import GROUP_TRIPLETS_ENV
 from tests.support.procs import children
 
 TakeState = tuple[str, int, int, int]
@@ -316,3 +317,10 @@ def run_kills(
             summary.outcomes.append((f"{phase} (read-only)", at, before))
         summary.outcomes.append((phase, at, after))
     return summary
+
+
+ENV = {GROUP_TRIPLETS_ENV: "8000"}  # the small dataset in about five write groups
+
+
+def rig_for(ds, settings: Settings, log: Path, env: dict[str, str] | None = None) -> Rig:
+    return Rig(list(ds.files), ds.splits, settings, {**ENV, **(env or {})}, log)
