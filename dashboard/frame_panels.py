@@ -11,6 +11,7 @@ import base64
 import io
 import tempfile
 import wave
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -138,10 +139,28 @@ def show_cloud(path: Path, take: str, frame: int) -> None:
 
 def gaze_depth_text(path: Path, take: str, frame: int, overlays_shown: bool) -> str:
     """'role: x, y px at d m' per egocentric role (the same numbers the images are marked with)."""
-    handle = reader_for(path)
+    block = _gaze_block(str(path), path.stat().st_mtime, take, frame // GAZE_BLOCK, overlays_shown)
+    return block[frame % GAZE_BLOCK]
+
+
+GAZE_BLOCK = 32
+"""Frames whose gaze lines are read at once: a step then rarely waits for the HDF5 lock."""
+
+
+@lru_cache(maxsize=512)
+def _gaze_block(path: str, mtime: float, take: str, block: int, offset: bool) -> tuple[str, ...]:
+    handle = reader_for(Path(path))
     with handle.lock:
         media = handle.reader.media(take)
-        gaze, depth = media.gaze(frame, apply_offset=overlays_shown), media.gaze_depth(frame)
+        first = block * GAZE_BLOCK
+        last = min(media.take.frames, first + GAZE_BLOCK)
+        rows = [
+            (media.gaze(f, apply_offset=offset), media.gaze_depth(f)) for f in range(first, last)
+        ]
+    return tuple(_gaze_line(gaze, depth) for gaze, depth in rows)
+
+
+def _gaze_line(gaze: dict, depth: dict) -> str:
     parts = []
     for role in sorted(set(gaze) | set(depth)):
         g, d = gaze.get(role), depth.get(role)

@@ -259,3 +259,18 @@ def test_missing_media_directory_is_said(at: AppTest, tmp_path: Path) -> None:
     notices = texts(at.warning) + texts(at.sidebar.warning)
     assert f"The media directory {missing} does not exist" in notices
     assert player_args(at)["frames"]  # the files were still found where the graph says
+
+
+def test_gaze_lines_read_by_block_are_each_frames_own(loaded: Loaded) -> None:
+    """The gaze line of a frame, read 32 frames at a time, equals that frame's own reading."""
+    from orgraph.dashboard.frame_panels import GAZE_BLOCK, _gaze_line, gaze_depth_text
+    from orgraph.loader.reader import EgoExOR
+
+    with EgoExOR(list(loaded.files)) as reader:
+        media = reader.media(TAKE)
+        path, total = Path(media.take.file), media.take.frames
+        picks = sorted({0, GAZE_BLOCK - 1, GAZE_BLOCK, GAZE_BLOCK + 1, total - 1})
+        want = {f: _gaze_line(media.gaze(f, apply_offset=True), media.gaze_depth(f)) for f in picks}
+    got = {f: gaze_depth_text(path, TAKE, f, True) for f in picks}
+    assert got == want
+    assert len(set(got.values())) > 1  # the lines differ from frame to frame
