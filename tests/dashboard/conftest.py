@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +12,13 @@ import pytest
 
 from orgraph.core.settings import Settings
 from tests.support.browser import serve
-from tests.support.dashboard import Loaded, generate_tiny, load_into, train_and_write_back
+from tests.support.dashboard import (
+    RUN_NAME,
+    Loaded,
+    generate_tiny,
+    load_into,
+    train_and_write_back,
+)
 
 
 @pytest.fixture(scope="session")
@@ -52,3 +60,17 @@ def neo4j_url(neo4j_settings: Settings, tmp_path: Path, loaded: Loaded) -> Itera
     yield from serve(
         ["--backend", "neo4j", "--uri", neo4j_settings.neo4j_uri, "--runs", str(loaded.runs)], env
     )
+
+
+@pytest.fixture
+def copy(loaded: Loaded, tmp_path: Path) -> Loaded:
+    """A private copy of the store and the runs directory, which a test may change."""
+    shutil.copytree(loaded.settings.db, tmp_path / "db")
+    shutil.copytree(loaded.runs, tmp_path / "runs")
+    settings = Settings(backend="embedded", db=tmp_path / "db")
+    return Loaded(loaded.files, loaded.splits, settings, tmp_path / "runs")
+
+
+@pytest.fixture
+def saved(loaded: Loaded) -> dict:
+    return json.loads((loaded.runs / RUN_NAME / "evaluation.json").read_text())

@@ -7,16 +7,12 @@ appear after *Reload data*, and two stored runs can be compared.
 
 from __future__ import annotations
 
-import base64
 import json
 import shutil
-from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from orgraph.core.settings import Settings
 from orgraph.core.store import open_store
 from orgraph.dashboard.model_charts import KNOWN_COLOURS
 from orgraph.gnn.evaluation.pairs import frames_behind
@@ -25,60 +21,9 @@ from orgraph.gnn.stored_runs import evaluate_stored, import_predictions
 from tests.gnn.predictions_files import noisy, write_file
 from tests.support.apptest import app, page, texts
 from tests.support.dashboard import RUN_NAME, Loaded
+from tests.support.model_page import chart, frame, values
 
 GRAPH_VIEW = "Prediction runs in the graph"
-
-
-def chart(at: AppTest, key: str) -> dict:
-    """The plotly figure (as JSON) of the chart with this key."""
-    found = [c for c in at.get("plotly_chart") if c.proto.id and c.key == key]
-    assert found, [c.key for c in at.get("plotly_chart")]
-    return json.loads(found[0].proto.spec)
-
-
-def values(v: object) -> list:
-    """A figure array as a list: plotly writes numpy arrays as base64 `bdata`."""
-    if isinstance(v, dict) and "bdata" in v:
-        arr = np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
-        if "shape" in v:
-            arr = arr.reshape([int(n) for n in str(v["shape"]).split(",")])
-        return arr.tolist()
-    return list(v)  # type: ignore[call-overload]
-
-
-SIGNATURES = {  # tables that are not widgets carry no key in AppTest: found by columns
-    "md_frames": ("open", "take", "frame", "subject", "object", "truth", "predicted", "in_a_row"),
-    "mc_table": ("label", "difference", "support"),
-    "mc_disagree": ("open A", "open B", "right"),
-    "md_saved_consistency_table": ("take", "ground truth"),
-    "md_saved_flicker_frames": ("open", "next_frame", "jaccard", "appeared", "disappeared"),
-    "md_graph_flicker_frames": ("open", "next_frame", "jaccard", "appeared", "disappeared"),
-}
-
-
-def frame(at: AppTest, key: str):
-    """The dataframe with this key (widgets), or with this key's columns."""
-    for d in at.dataframe:
-        if d.key == key:
-            return d.value
-    wanted = SIGNATURES.get(key)
-    found = [d.value for d in at.dataframe if wanted and set(wanted) <= set(d.value.columns)]
-    assert found, (key, [list(d.value.columns) for d in at.dataframe])
-    return found[0]
-
-
-@pytest.fixture
-def copy(loaded: Loaded, tmp_path: Path) -> Loaded:
-    """A private copy of the store and the runs directory, which a test may change."""
-    shutil.copytree(loaded.settings.db, tmp_path / "db")
-    shutil.copytree(loaded.runs, tmp_path / "runs")
-    settings = Settings(backend="embedded", db=tmp_path / "db")
-    return Loaded(loaded.files, loaded.splits, settings, tmp_path / "runs")
-
-
-@pytest.fixture
-def saved(loaded: Loaded) -> dict:
-    return json.loads((loaded.runs / RUN_NAME / "evaluation.json").read_text())
 
 
 def test_scope_table_has_the_saved_scores(monkeypatch, loaded: Loaded, saved: dict) -> None:

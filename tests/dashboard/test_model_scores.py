@@ -19,16 +19,16 @@ from orgraph.gnn.evaluation.flicker import flicker
 from orgraph.gnn.evaluation.pairs import frames_behind
 from orgraph.gnn.store_read import read_split_truth
 from orgraph.gnn.stored_runs import evaluate_stored, import_predictions, stored_run_names
-from tests.dashboard.conftest import RUN_NAME, Loaded
-from tests.dashboard.test_model_page import chart, copy, frame, saved, values  # noqa: F401
-from tests.dashboard.test_pages import app, page, texts
 from tests.gnn.predictions_files import noisy, write_file
+from tests.support.apptest import app, page, texts
+from tests.support.dashboard import RUN_NAME, Loaded
+from tests.support.model_page import chart, frame, values
 
 
 def test_a_consistency_bar_lists_the_frame_pairs_behind_it(
     monkeypatch,
     loaded: Loaded,
-    saved: dict,  # noqa: F811
+    saved: dict,
 ) -> None:
     at = page(app(monkeypatch, loaded.settings.db, loaded.runs), "model")
     bars = chart(at, "md_saved_consistency")["data"]
@@ -94,7 +94,7 @@ def cli(*argv: str) -> tuple[int, str, str]:
 
 def test_readme_write_back_makes_the_baselines_drillable(
     monkeypatch,
-    copy: Loaded,  # noqa: F811
+    copy: Loaded,
 ) -> None:
     run, db = copy.runs / RUN_NAME, str(copy.settings.db)
     code, out, err = cli("evaluate", str(run), "--write-back", "--no-write-back-baselines",
@@ -131,7 +131,7 @@ def test_readme_write_back_makes_the_baselines_drillable(
 
 def test_a_relation_of_two_runs_compared_lists_where_they_disagree_on_it(
     monkeypatch,
-    copy: Loaded,  # noqa: F811
+    copy: Loaded,
 ) -> None:
     with open_store(copy.settings) as store:
         truth = read_split_truth(store, "test")
