@@ -13,6 +13,7 @@ import pytest
 from orgraph.core.settings import Settings
 from tests.support.load_kill import NEW_GAP, OLD_GAP, Rig, happened, judge, rig_for, take_states
 from tests.support.procs import alive, children, kill_all, wait_gone
+from tests.support.signals import interruptible
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +32,7 @@ def start(rig: Rig) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=rig.log.open("wb"),
         start_new_session=True,
+        preexec_fn=interruptible,
     )
 
 

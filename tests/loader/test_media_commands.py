@@ -22,6 +22,7 @@ from orgraph.loader.media_formats import read_ply, read_wav
 from orgraph.loader.reader import EgoExOR
 from orgraph.loader.synth import SynthResult, generate
 from tests.loader.rrd_counts import rrd_counts
+from tests.support.signals import interruptible
 
 
 @pytest.fixture(scope="module")
@@ -336,7 +337,9 @@ def test_rerun_serve_is_local_and_offline(loaded, elsewhere):
     exe = Path(sys.executable).parent / "orgraph"
     cmd = [str(exe), "rerun", "MISS/1/1", "--to", "5", "--serve", "--db", str(db)]
     cmd += ["--web-port", str(web), "--grpc-port", str(grpc)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=interruptible
+    )
     try:
         line = proc.stdout.readline()
         assert line.startswith("Rerun web viewer: http://127.0.0.1:"), line + proc.stderr.read()
