@@ -30,6 +30,10 @@ class Dialect:
     range_seek: bool
     """The engine seeks a composite (take, start_frame) index by range (Neo4j); else
     interval joins go through time buckets (core.store.schema.BUCKET_FRAMES)."""
+    joins_whole_patterns: bool
+    """The planner joins the two sides of one long pattern on their shared node (Neo4j's
+    hash join); else it expands the whole pattern before later filters apply, and a query
+    matches its filtered side first (LadybugDB)."""
 
     def to_string(self, expr: str) -> str:
         """`expr` (a number) as text."""
@@ -58,6 +62,7 @@ NEO4J = Dialect(
     one_based_lists=False,
     sorted_collect=True,
     range_seek=True,
+    joins_whole_patterns=True,
 )
 EMBEDDED = Dialect(
     backend="embedded",
@@ -67,6 +72,7 @@ EMBEDDED = Dialect(
     one_based_lists=True,
     sorted_collect=False,
     range_seek=False,
+    joins_whole_patterns=False,
 )
 DIALECTS: dict[str, Dialect] = {d.backend: d for d in (NEO4J, EMBEDDED)}
 
