@@ -9,8 +9,7 @@ reads only its own 15 frames of the waveform.
 from __future__ import annotations
 
 import base64
-import threading
-from collections import OrderedDict
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -25,9 +24,6 @@ FPS = round(vocabulary.FPS)
 KEEP = 512
 """Chunks kept for all sessions together (about 22 MB)."""
 
-_CACHE: OrderedDict[tuple[str, float, str, int], str | None] = OrderedDict()
-_LOCK = threading.Lock()
-
 
 def _resampled(samples: np.ndarray, rate: int) -> np.ndarray:
     """[n, channels] float at `rate` as mono float at RATE (averaged, linear interpolation)."""
@@ -40,24 +36,20 @@ def _resampled(samples: np.ndarray, rate: int) -> np.ndarray:
 
 def chunk_url(path: Path, take: str, second: int, frames: int) -> str | None:
     """Second `second` of the take (frames 15s..15s+14) as a WAV data URL; None without audio."""
-    key = (str(path), path.stat().st_mtime, take, second)
-    with _LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
+    return _chunk(str(path), path.stat().st_mtime, take, second, frames)
+
+
+@lru_cache(maxsize=KEEP)
+def _chunk(path: str, mtime: float, take: str, second: int, frames: int) -> str | None:
+    """Read and encoded once per file version, for all sessions (the mtime is the version)."""
     first = second * FPS
     last = min(frames - 1, first + FPS - 1)
-    found = audio_between(path, take, first, last) if first < frames else None
-    url = None
-    if found is not None:
-        samples, rate = found
-        wav = wav_bytes(_resampled(samples, rate)[:, None], RATE)
-        url = "data:audio/wav;base64," + base64.b64encode(wav).decode("ascii")
-    with _LOCK:
-        _CACHE[key] = url
-        while len(_CACHE) > KEEP:
-            _CACHE.popitem(last=False)
-    return url
+    found = audio_between(Path(path), take, first, last) if first < frames else None
+    if found is None:
+        return None
+    samples, rate = found
+    wav = wav_bytes(_resampled(samples, rate)[:, None], RATE)
+    return "data:audio/wav;base64," + base64.b64encode(wav).decode("ascii")
 
 
 def seconds_ahead(frame: int, frames: int, speed: float, ahead_s: float) -> list[int]:
