@@ -68,6 +68,20 @@ def seed(widget: str, name: str, parse: Callable[[str], Any]) -> str | None:
     return None
 
 
+def seed_option(widget: str, name: str, options: list[str], refusal: str) -> None:
+    """Seed the widget from a new ?name= that is one of `options`; otherwise warn with
+    `refusal` (what the value is not) and leave the widget as it was."""
+
+    def parse(value: str) -> str:
+        if value not in options:
+            raise ValueError(refusal)
+        return value
+
+    notice = seed(widget, name, parse)
+    if notice:
+        st.warning(notice)
+
+
 def write(widget: str, name: str, value: str) -> None:
     """Put the widget's value in the URL (and remember it was written, not new)."""
     st.query_params[name] = value

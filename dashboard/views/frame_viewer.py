@@ -28,15 +28,9 @@ def usable_runs(take: str) -> list[str]:
 def choose_run(take: str, usable: list[str]) -> str | None:
     """A stored prediction run covering this take, if any; kept in ?run=."""
     options = [NO_RUN, *usable]
-
-    def parse(value: str) -> str:
-        if value not in options:
-            raise ValueError(f"no stored run of that name has predictions for {take}")
-        return value
-
-    notice = url_state.seed("fv_run", "run", parse)
-    if notice:
-        st.warning(notice)
+    url_state.seed_option(
+        "fv_run", "run", options, f"no stored run of that name has predictions for {take}"
+    )
     if not usable:
         st.caption(
             "No model predictions are stored for this take; `orgraph evaluate RUN "
@@ -62,15 +56,9 @@ def choose_second_run(take: str, run: str | None, usable: list[str]) -> str | No
     if len(options) == 1:
         st.query_params.pop("run2", None)
         return None
-
-    def parse(value: str) -> str:
-        if value not in options:
-            raise ValueError(f"no other stored run of that name has predictions for {take}")
-        return value
-
-    notice = url_state.seed("fv_run2", "run2", parse)
-    if notice:
-        st.warning(notice)
+    url_state.seed_option(
+        "fv_run2", "run2", options, f"no other stored run of that name has predictions for {take}"
+    )
     if st.session_state.get("fv_run2") not in options:
         st.session_state["fv_run2"] = NO_RUN
     choice = st.selectbox("... and beside it the run", options, key="fv_run2")
